@@ -1,0 +1,251 @@
+#include "cli/commands.hpp"
+
+#include <array>
+
+#include "cli/admin_client.hpp"
+#include "cli/api_objects.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/format.hpp"
+#include "cli/pull.hpp"
+
+#ifndef MIRRORD_VERSION
+#error "MIRRORD_VERSION must be defined by the build (see cli/CMakeLists.txt)"
+#endif
+
+namespace mirrord::cli {
+namespace {
+
+int usage_error(const Console& console, const std::string& message) {
+  console.err << "error: " << message << "\nrun `mirrorctl help` for usage\n";
+  return kExitUsage;
+}
+
+// For commands other than pull: an answer that is not a 2xx JSON object.
+int report_failure(const AdminResponse& response, const Invocation& invocation) {
+  if (!response.reached) {
+    invocation.console.err << unreachable_message(invocation.socket_path, response.failure) << '\n';
+    return kExitUnreachable;
+  }
+  invocation.console.err << "error: " << describe_failure(response) << '\n';
+  return kExitFailed;
+}
+
+const nlohmann::json& array_field(const nlohmann::json& body, const char* key) {
+  static const nlohmann::json kEmpty = nlohmann::json::array();
+  return body.contains(key) && body[key].is_array() ? body[key] : kEmpty;
+}
+
+int run_help(const Invocation& invocation) {
+  invocation.console.out << help_text();
+  return kExitOk;
+}
+
+int run_pull_command(const Invocation& invocation) {
+  const Arguments& arguments = invocation.arguments;
+  if (arguments.operands.size() != 1) {
+    return usage_error(invocation.console,
+                       "pull takes exactly one TARGET (a policy name, an alias, or hf:ORG/NAME)");
+  }
+  PullOptions options;
+  options.target = arguments.operands[0];
+  options.json = arguments.json;
+  options.show_progress = !arguments.no_progress;
+  AdminClient client(invocation.socket_path);
+  return run_pull(client, options, invocation.console);
+}
+
+std::string repos_table(const nlohmann::json& repos) {
+  std::vector<std::vector<std::string>> rows;
+  for (const nlohmann::json& object : repos) {
+    const Repo repo = repo_from_json(object);
+    rows.push_back({repo.kind, repo.repo, repo.ref, short_commit(repo.commit),
+                    std::to_string(repo.files), human_bytes(repo.bytes), repo.state});
+  }
+  return render_table(
+      {{"KIND"}, {"REPO"}, {"REF"}, {"COMMIT"}, {"FILES", true}, {"SIZE", true}, {"STATE"}}, rows);
+}
+
+int run_ls(const Invocation& invocation) {
+  const Console& console = invocation.console;
+  if (!invocation.arguments.operands.empty()) {
+    return usage_error(console, "ls takes no operands");
+  }
+  AdminClient client(invocation.socket_path);
+  const AdminResponse response = client.get("/v1/repos");
+  if (!response.ok()) {
+    return report_failure(response, invocation);
+  }
+  const nlohmann::json& repos = array_field(response.body, "repos");
+  if (invocation.arguments.json) {
+    console.out << response.body.dump(2) << '\n';
+  } else if (repos.empty()) {
+    console.out << "no repositories mirrored yet; mirror one with `mirrorctl pull TARGET`\n";
+  } else {
+    console.out << repos_table(repos);
+  }
+  return kExitOk;
+}
+
+std::string jobs_table(const nlohmann::json& jobs) {
+  std::vector<std::vector<std::string>> rows;
+  for (const nlohmann::json& object : jobs) {
+    const Job job = job_from_json(object);
+    rows.push_back({std::to_string(job.id), job.state, job.target,
+                    std::to_string(job.files_done) + "/" + std::to_string(job.files_total),
+                    human_bytes(job.bytes_done) + "/" + human_bytes(job.bytes_total)});
+  }
+  return render_table({{"ID", true}, {"STATE"}, {"TARGET"}, {"FILES", true}, {"BYTES", true}},
+                      rows);
+}
+
+void print_status(const nlohmann::json& body, const std::string& socket, std::ostream& out) {
+  const double uptime = body.contains("uptime_s") && body["uptime_s"].is_number()
+                            ? body["uptime_s"].get<double>()
+                            : -1;
+  const auto shown = [](std::string text) { return text.empty() ? std::string("-") : text; };
+  out << "mirrord " << shown(string_field(body, "version")) << ", up " << human_duration(uptime)
+      << '\n'
+      << "  listening on  " << shown(string_field(body, "listen")) << '\n'
+      << "  public URL    " << shown(string_field(body, "public_url")) << '\n'
+      << "  storage       " << shown(string_field(body, "storage_root")) << '\n'
+      << "  admin socket  " << socket << '\n';
+  const nlohmann::json& jobs = array_field(body, "jobs");
+  if (jobs.empty()) {
+    out << "no jobs queued or running\n";
+  } else {
+    out << jobs.size() << " job(s) queued or running:\n" << jobs_table(jobs);
+  }
+}
+
+int run_status(const Invocation& invocation) {
+  if (!invocation.arguments.operands.empty()) {
+    return usage_error(invocation.console, "status takes no operands");
+  }
+  AdminClient client(invocation.socket_path);
+  const AdminResponse response = client.get("/v1/status");
+  if (!response.ok()) {
+    return report_failure(response, invocation);
+  }
+  if (invocation.arguments.json) {
+    invocation.console.out << response.body.dump(2) << '\n';
+  } else {
+    print_status(response.body, invocation.socket_path, invocation.console.out);
+  }
+  return kExitOk;
+}
+
+// The client's version always; the daemon's when it answers (a version check should work
+// while the daemon is down, so an unreachable daemon is reported, not an error).
+int run_version(const Invocation& invocation) {
+  if (!invocation.arguments.operands.empty()) {
+    return usage_error(invocation.console, "version takes no operands");
+  }
+  std::ostream& out = invocation.console.out;
+  out << "mirrorctl " << MIRRORD_VERSION << '\n';
+  AdminClient client(invocation.socket_path);
+  const AdminResponse response = client.get("/v1/status");
+  if (response.ok()) {
+    out << "mirrord " << string_field(response.body, "version") << " (at " << invocation.socket_path
+        << ")\n";
+  } else {
+    out << "mirrord: not reachable at " << invocation.socket_path << " ("
+        << describe_failure(response) << ")\n";
+  }
+  return kExitOk;
+}
+
+constexpr std::array kCommands = {
+    Command{"help", "", "show this help", kNoFlags, run_help},
+    Command{"pull", "TARGET [--json] [--no-progress]",
+            "mirror TARGET; wait until every file is verified and published",
+            kTakesJson | kTakesNoProgress, run_pull_command},
+    Command{"ls", "[--json]", "list mirrored repositories", kTakesJson, run_ls},
+    Command{"status", "[--json]", "show mirrord's version, uptime, addresses and running jobs",
+            kTakesJson, run_status},
+    Command{"version", "", "show the versions of mirrorctl and mirrord", kNoFlags, run_version},
+};
+
+const Command* find_command(std::string_view name) {
+  for (const Command& command : kCommands) {
+    if (command.name == name) {
+      return &command;
+    }
+  }
+  return nullptr;
+}
+
+std::string flag_problem(const Arguments& arguments, const Command& command) {
+  if (arguments.json && (command.flags & kTakesJson) == 0) {
+    return std::string(command.name) + " does not take --json";
+  }
+  if (arguments.no_progress && (command.flags & kTakesNoProgress) == 0) {
+    return std::string(command.name) + " does not take --no-progress";
+  }
+  return {};
+}
+
+}  // namespace
+
+std::span<const Command> command_table() {
+  return kCommands;
+}
+
+std::string help_text() {
+  std::vector<std::vector<std::string>> commands;
+  for (const Command& command : kCommands) {
+    const std::string synopsis(command.synopsis);
+    commands.push_back({"  " + std::string(command.name) + (synopsis.empty() ? "" : " " + synopsis),
+                        std::string(command.summary)});
+  }
+  std::vector<std::vector<std::string>> codes;
+  for (const ExitCodeDoc& doc : kExitCodeTable) {
+    codes.push_back({"  " + std::to_string(doc.code), std::string(doc.meaning)});
+  }
+  const std::string commands_table = render_table({{""}, {""}}, commands);
+  const std::string codes_table = render_table({{""}, {""}}, codes);
+  // render_table's first line is the (empty) header row; drop it.
+  return "mirrorctl: the command-line client of mirrord, the model mirror\n\n"
+         "usage: mirrorctl [--socket PATH] COMMAND [OPERANDS] [FLAGS]\n\n"
+         "commands:\n" +
+         commands_table.substr(commands_table.find('\n') + 1) +
+         "\nTARGET is a policy name or alias (qwen, deepseek, kimi, glm, k2-think, ...), or\n"
+         "hf:ORG/NAME[@REVISION] or hf:datasets/ORG/NAME[@REVISION] for a repository without a\n"
+         "policy.\n"
+         "\nflags (before or after the command):\n"
+         "  --socket PATH  mirrord's admin socket (default: $" +
+         std::string(kSocketEnvVar) + ", else " + std::string(kDefaultAdminSocket) +
+         ")\n"
+         "  --json         print the admin API's JSON objects instead of text\n"
+         "  --no-progress  pull: no progress bar or progress lines\n"
+         "  -h, --help     show this help\n"
+         "\nexit codes:\n" +
+         codes_table.substr(codes_table.find('\n') + 1);
+}
+
+int dispatch(const std::vector<std::string>& args, const char* socket_env, const Console& console) {
+  const ParsedArguments parsed = parse_arguments(args);
+  if (!parsed.error.empty()) {
+    return usage_error(console, parsed.error);
+  }
+  const Arguments& arguments = parsed.arguments;
+  if (arguments.command.empty() && !arguments.help) {
+    console.err << help_text();
+    return kExitUsage;
+  }
+  if (arguments.help) {
+    console.out << help_text();
+    return kExitOk;
+  }
+  const Command* command = find_command(arguments.command);
+  if (command == nullptr) {
+    return usage_error(console, "unknown command '" + arguments.command + "'");
+  }
+  if (const std::string problem = flag_problem(arguments, *command); !problem.empty()) {
+    return usage_error(console, problem);
+  }
+  const Invocation invocation{arguments, resolve_socket_path(arguments.socket, socket_env),
+                              console};
+  return command->run(invocation);
+}
+
+}  // namespace mirrord::cli

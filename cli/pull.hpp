@@ -1,0 +1,26 @@
+// `mirrorctl pull TARGET`: ask mirrord to mirror TARGET, then watch the job until it ends.
+//
+// The pull runs in the daemon, not in mirrorctl: Ctrl-C (or a lost connection) stops the
+// watching, never the pull, and the user is told how to find it again.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "cli/admin_client.hpp"
+#include "cli/console.hpp"
+
+namespace mirrord::cli {
+
+struct PullOptions {
+  std::string target;
+  bool json = false;          // print only the final job object, as JSON
+  bool show_progress = true;  // false with --no-progress
+  std::chrono::milliseconds poll_interval{200};
+  double line_interval_seconds = 5.0;  // plain progress lines, when stdout is not a terminal
+};
+
+// Returns the process exit code (cli/exit_codes.hpp): 0 only when the job succeeded.
+int run_pull(AdminClient& client, const PullOptions& options, const Console& console);
+
+}  // namespace mirrord::cli

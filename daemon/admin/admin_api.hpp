@@ -1,0 +1,31 @@
+// The admin API (docs/admin-api.md): JSON over HTTP, served only on the admin Unix socket.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "daemon/http/message.hpp"
+#include "daemon/jobs/job_manager.hpp"
+#include "daemon/policy_book.hpp"
+#include "storage/catalog.hpp"
+
+namespace mirrord {
+
+struct AdminDeps {
+  std::shared_ptr<Catalog> catalog;
+  std::shared_ptr<JobManager> jobs;
+  std::shared_ptr<const PolicyBook> policies;
+  // Builds the work of a pull for a resolved policy.
+  std::function<JobWork(const Policy&)> make_pull_work;
+  std::string version;
+  std::string listen;
+  std::string public_url;
+  std::string storage_root;
+  std::int64_t started_at = 0;
+};
+
+http::Handler make_admin_handler(AdminDeps deps);
+
+}  // namespace mirrord

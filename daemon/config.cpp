@@ -1,0 +1,222 @@
+#include "daemon/config.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace mirrord {
+namespace {
+
+std::string where(const toml::node& node, const std::string& source) {
+  std::ostringstream out;
+  out << source << ":" << node.source().begin.line;
+  return out.str();
+}
+
+Error config_error(const std::string& at, const std::string& message) {
+  return make_error(ErrorCode::kInvalidInput, at + ": " + message);
+}
+
+// Refuses keys a table does not know: a typo must not silently mean the default.
+Status check_keys(const toml::table& table, const std::set<std::string>& known,
+                  const std::string& table_name, const std::string& source) {
+  for (const auto& [key, node] : table) {
+    if (!known.contains(std::string(key.str()))) {
+      return config_error(where(node, source),
+                          "unknown key '" + std::string(key.str()) + "' in [" + table_name + "]");
+    }
+  }
+  return {};
+}
+
+template <class T>
+Status read_value(const toml::table& table, const char* key, T& out, const std::string& source) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) {
+    return {};
+  }
+  auto value = node->value<T>();
+  if (!value) {
+    return config_error(where(*node, source), std::string("wrong type for '") + key + "'");
+  }
+  out = *value;
+  return {};
+}
+
+Status read_path(const toml::table& table, const char* key, std::filesystem::path& out,
+                 const std::string& source) {
+  std::string text = out.string();
+  MIRRORD_TRY(read_value(table, key, text, source));
+  out = text;
+  return {};
+}
+
+Status read_string_list(const toml::table& table, const char* key, std::vector<std::string>& out,
+                        const std::string& source) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) {
+    return {};
+  }
+  const toml::array* array = node->as_array();
+  if (array == nullptr) {
+    return config_error(where(*node, source), std::string("'") + key + "' must be a list");
+  }
+  out.clear();
+  for (const auto& item : *array) {
+    auto value = item.value<std::string>();
+    if (!value) {
+      return config_error(where(item, source), std::string("'") + key + "' holds a non-string");
+    }
+    out.push_back(*value);
+  }
+  return {};
+}
+
+const toml::table* sub_table(const toml::table& root, const char* name) {
+  const toml::node* node = root.get(name);
+  return node == nullptr ? nullptr : node->as_table();
+}
+
+Status read_server(const toml::table& t, Config& c, const std::string& src) {
+  MIRRORD_TRY(check_keys(t, {"listen", "public_url", "admin_socket", "threads"}, "server", src));
+  MIRRORD_TRY(read_value(t, "listen", c.listen, src));
+  MIRRORD_TRY(read_value(t, "public_url", c.public_url, src));
+  MIRRORD_TRY(read_path(t, "admin_socket", c.admin_socket, src));
+  int64_t threads = c.threads;
+  MIRRORD_TRY(read_value(t, "threads", threads, src));
+  if (threads < 1 || threads > 256) {
+    return config_error(src, "[server] threads must be 1..256");
+  }
+  c.threads = static_cast<int>(threads);
+  MIRRORD_TRY(split_host_port(c.listen));
+  while (!c.public_url.empty() && c.public_url.back() == '/') {
+    c.public_url.pop_back();
+  }
+  return {};
+}
+
+Status read_pull(const toml::table& t, Config& c, const std::string& src) {
+  MIRRORD_TRY(check_keys(t, {"parallel_files", "parallel_pulls"}, "pull", src));
+  int64_t files = c.parallel_files;
+  int64_t pulls = c.parallel_pulls;
+  MIRRORD_TRY(read_value(t, "parallel_files", files, src));
+  MIRRORD_TRY(read_value(t, "parallel_pulls", pulls, src));
+  if (files < 1 || files > 64 || pulls < 1 || pulls > 64) {
+    return config_error(src, "[pull] parallel_files and parallel_pulls must be 1..64");
+  }
+  c.parallel_files = static_cast<int>(files);
+  c.parallel_pulls = static_cast<int>(pulls);
+  return {};
+}
+
+Status read_upstream(const toml::table& t, Config& c, const std::string& src) {
+  MIRRORD_TRY(check_keys(t, {"hf"}, "upstream", src));
+  const toml::table* hf = sub_table(t, "hf");
+  if (hf == nullptr) {
+    return {};
+  }
+  MIRRORD_TRY(check_keys(*hf, {"endpoints", "token_file", "ca_bundle"}, "upstream.hf", src));
+  MIRRORD_TRY(read_string_list(*hf, "endpoints", c.hf_endpoints, src));
+  MIRRORD_TRY(read_path(*hf, "token_file", c.hf_token_file, src));
+  MIRRORD_TRY(read_path(*hf, "ca_bundle", c.ca_bundle, src));
+  if (c.hf_endpoints.empty()) {
+    return config_error(src, "[upstream.hf] endpoints must name at least one URL");
+  }
+  for (auto& endpoint : c.hf_endpoints) {
+    if (endpoint.rfind("https://", 0) != 0 && endpoint.rfind("http://", 0) != 0) {
+      return config_error(src, "[upstream.hf] endpoint '" + endpoint + "' must be http(s)://");
+    }
+    while (endpoint.back() == '/') {
+      endpoint.pop_back();
+    }
+  }
+  return {};
+}
+
+Status apply_table(const toml::table& root, Config& c, const std::string& src) {
+  MIRRORD_TRY(check_keys(root, {"server", "storage", "policies", "upstream", "pull"}, "", src));
+  if (const auto* t = sub_table(root, "server")) {
+    MIRRORD_TRY(read_server(*t, c, src));
+  }
+  if (const auto* t = sub_table(root, "storage")) {
+    MIRRORD_TRY(check_keys(*t, {"root"}, "storage", src));
+    MIRRORD_TRY(read_path(*t, "root", c.storage_root, src));
+  }
+  if (const auto* t = sub_table(root, "policies")) {
+    MIRRORD_TRY(check_keys(*t, {"dir", "include_catalog", "catalog_dir"}, "policies", src));
+    MIRRORD_TRY(read_path(*t, "dir", c.policies_dir, src));
+    MIRRORD_TRY(read_value(*t, "include_catalog", c.include_catalog, src));
+    MIRRORD_TRY(read_path(*t, "catalog_dir", c.catalog_dir, src));
+  }
+  if (const auto* t = sub_table(root, "upstream")) {
+    MIRRORD_TRY(read_upstream(*t, c, src));
+  }
+  if (const auto* t = sub_table(root, "pull")) {
+    MIRRORD_TRY(read_pull(*t, c, src));
+  }
+  return {};
+}
+
+}  // namespace
+
+std::filesystem::path Config::admin_socket_path() const {
+  return admin_socket.empty() ? storage_root / "admin.sock" : admin_socket;
+}
+
+std::filesystem::path Config::policies_dir_path() const {
+  return policies_dir.empty() ? storage_root / "policies.d" : policies_dir;
+}
+
+Config default_config() {
+  Config config;
+#ifdef MIRRORD_CATALOG_DIR
+  config.catalog_dir = MIRRORD_CATALOG_DIR;
+#endif
+  return config;
+}
+
+Result<Config> parse_config(std::string_view text, const std::string& source_name) {
+  Config config = default_config();
+  toml::table parsed;
+  try {
+    parsed = toml::parse(text, source_name);
+  } catch (const toml::parse_error& err) {
+    return config_error(source_name + ":" + std::to_string(err.source().begin.line),
+                        std::string(err.description()));
+  }
+  MIRRORD_TRY(apply_table(parsed, config, source_name));
+  return config;
+}
+
+Result<Config> load_config(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) {
+    return make_error(ErrorCode::kNotFound, "cannot read config file " + file.string());
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), file.string());
+}
+
+Result<std::pair<std::string, std::uint16_t>> split_host_port(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return make_error(ErrorCode::kInvalidInput, "listen address must be host:port: " + listen);
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  unsigned port = 0;
+  const char* first = listen.data() + colon + 1;
+  const char* last = listen.data() + listen.size();
+  auto [ptr, ec] = std::from_chars(first, last, port);
+  if (ec != std::errc() || ptr != last || first == last || port > 65535) {
+    return make_error(ErrorCode::kInvalidInput, "bad port in listen address: " + listen);
+  }
+  return std::make_pair(host, static_cast<std::uint16_t>(port));
+}
+
+}  // namespace mirrord

@@ -1,0 +1,47 @@
+// Config: the daemon's settings, from a TOML file (`mirrord --config FILE`) or embedded defaults.
+// Every key is documented in README.md ("Configuration"). Unknown keys are refused so that a typo
+// never silently means a default.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "storage/result.hpp"
+
+namespace mirrord {
+
+struct Config {
+  // [server]
+  std::string listen = "127.0.0.1:8080";  // host:port of the public HTTP listener (port 0: any)
+  std::string public_url;                 // base URL clients see; empty: from the bound address
+  std::filesystem::path admin_socket;     // empty: <storage.root>/admin.sock
+  int threads = 2;                        // event-loop threads
+  // [storage]
+  std::filesystem::path storage_root = "mirrord-state";
+  // [policies]
+  std::filesystem::path policies_dir;     // empty: <storage.root>/policies.d
+  bool include_catalog = true;            // also load the shipped catalog (operator entries win)
+  std::filesystem::path catalog_dir;      // where the shipped catalog is (build-time default)
+  // [upstream.hf]
+  std::vector<std::string> hf_endpoints = {"https://huggingface.co"};
+  std::filesystem::path hf_token_file;    // server-side bearer token for gated repos
+  std::filesystem::path ca_bundle;        // empty: system CA store
+  // [pull]
+  int parallel_files = 4;                 // files fetched at once within one pull
+  int parallel_pulls = 2;                 // pulls running at once
+
+  std::filesystem::path admin_socket_path() const;
+  std::filesystem::path policies_dir_path() const;
+};
+
+// Embedded defaults (with the build's catalog directory).
+Config default_config();
+// Reads a config file over the defaults. Errors name the file, line and key.
+Result<Config> load_config(const std::filesystem::path& file);
+Result<Config> parse_config(std::string_view text, const std::string& source_name);
+
+// Splits "host:port"; the port must be 0..65535.
+Result<std::pair<std::string, std::uint16_t>> split_host_port(const std::string& listen);
+
+}  // namespace mirrord

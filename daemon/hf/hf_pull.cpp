@@ -1,0 +1,198 @@
+#include "daemon/hf/hf_pull.hpp"
+
+#include <algorithm>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace mirrord {
+namespace {
+
+bool is_commit_id(const std::string& revision) {
+  return revision.size() == 40 &&
+         std::all_of(revision.begin(), revision.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// A blob the catalog already holds with exactly the expected content, if any.
+Result<std::optional<BlobInfo>> find_reusable(const ManifestEntry& entry, Catalog& catalog,
+                                              const BlobStore& store) {
+  std::optional<BlobInfo> blob;
+  if (entry.sha256) {
+    MIRRORD_TRY_ASSIGN(blob, catalog.find_blob(*entry.sha256));
+  } else {
+    MIRRORD_TRY_ASSIGN(blob, catalog.find_blob_by_git_oid(entry.tree_oid));
+  }
+  if (blob && blob->size == entry.size && store.contains(blob->sha256)) {
+    return blob;
+  }
+  return std::optional<BlobInfo>();
+}
+
+std::string describe_failure(const ManifestEntry& entry, const Error& error) {
+  std::string hint;
+  switch (error.code) {
+    case ErrorCode::kDigestMismatch:
+    case ErrorCode::kSizeMismatch:
+      hint = "the upstream served bytes that do not match its own metadata; nothing was "
+             "published. Retry later or configure another [upstream.hf] endpoint";
+      break;
+    case ErrorCode::kNoSpace:
+      hint = "free space in the storage root, then pull again (finished files are kept)";
+      break;
+    case ErrorCode::kUpstreamRetryable:
+      hint = "the upstream kept failing; pull again later: downloaded bytes are kept and resumed";
+      break;
+    default:
+      hint = "nothing was published";
+  }
+  return entry.path + ": " + error.message + " (" + hint + ")";
+}
+
+class FileFetchPool {
+ public:
+  FileFetchPool(const HfManifest& manifest, const std::vector<ManifestEntry>& entries,
+                const HfPullDeps& deps, JobContext& context)
+      : manifest_(manifest), entries_(entries), deps_(deps), context_(context),
+        results_(entries.size()) {}
+
+  // Fetches every entry; returns the first failure, if any, after all workers stopped.
+  Status run() {
+    const int workers = std::max(1, std::min<int>(deps_.parallel_files, entries_.size()));
+    std::vector<std::thread> threads;
+    for (int i = 0; i < workers; ++i) {
+      threads.emplace_back([this] { work(); });
+    }
+    for (auto& thread : threads) {
+      thread.join();
+    }
+    std::lock_guard lock(mutex_);
+    if (failure_) {
+      return *failure_;
+    }
+    return {};
+  }
+
+  const std::vector<BlobInfo>& results() const { return results_; }
+
+ private:
+  void work() {
+    for (;;) {
+      const std::size_t index = next_++;
+      if (index >= entries_.size() || failed_ || context_.cancelled()) {
+        return;
+      }
+      auto blob = fetch_one(entries_[index]);
+      if (!blob) {
+        record_failure(entries_[index], blob.error());
+        return;
+      }
+      results_[index] = *blob;
+      context_.file_done();
+    }
+  }
+
+  Result<BlobInfo> fetch_one(const ManifestEntry& entry) {
+    for (;;) {
+      MIRRORD_TRY_ASSIGN(auto reusable, find_reusable(entry, deps_.catalog, deps_.store));
+      if (reusable) {
+        context_.add_bytes(entry.size);
+        return *reusable;
+      }
+      std::uint64_t counted = 0;
+      // Bytes fetched again after a failed attempt are not progress: count at most the size.
+      auto progress = [&](std::uint64_t bytes) {
+        const std::uint64_t room = entry.size - std::min(counted, entry.size);
+        counted += bytes;
+        context_.add_bytes(std::min(bytes, room));
+      };
+      auto blob = deps_.source.fetch_file(manifest_, entry, deps_.store, progress,
+                                          context_.cancel_flag());
+      if (!blob && blob.error().code == ErrorCode::kConflict && !context_.cancelled()) {
+        // Another pull is ingesting the same bytes right now: wait for it, then reuse its blob.
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        continue;
+      }
+      if (!blob) {
+        return blob.error();
+      }
+      MIRRORD_TRY(deps_.catalog.record_blob(*blob));
+      // A resumed .part was not reported as progress; settle on the file's real size.
+      if (counted < entry.size) {
+        context_.add_bytes(entry.size - counted);
+      }
+      return blob;
+    }
+  }
+
+  void record_failure(const ManifestEntry& entry, const Error& error) {
+    std::lock_guard lock(mutex_);
+    failed_ = true;
+    if (!failure_) {
+      failure_ = Error{error.code, describe_failure(entry, error)};
+    }
+  }
+
+  const HfManifest& manifest_;
+  const std::vector<ManifestEntry>& entries_;
+  const HfPullDeps& deps_;
+  JobContext& context_;
+  std::vector<BlobInfo> results_;
+  std::atomic<std::size_t> next_{0};
+  std::atomic<bool> failed_{false};
+  std::mutex mutex_;
+  std::optional<Error> failure_;
+};
+
+std::vector<SnapshotFile> snapshot_files(const std::vector<ManifestEntry>& entries,
+                                         const std::vector<BlobInfo>& blobs) {
+  std::vector<SnapshotFile> files;
+  files.reserve(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const ManifestEntry& entry = entries[i];
+    // For LFS files the tree oid names the pointer, which is what clients expect as blobId.
+    files.push_back(SnapshotFile{entry.path, blobs[i].sha256,
+                                 entry.lfs ? entry.tree_oid : blobs[i].git_oid, entry.lfs,
+                                 entry.size});
+  }
+  return files;
+}
+
+}  // namespace
+
+Status run_hf_pull(const HfTarget& target, const HfPullDeps& deps, JobContext& context) {
+  MIRRORD_TRY_ASSIGN(HfManifest manifest, deps.source.plan(target, context.cancel_flag()));
+  context.set_commit(manifest.commit);
+  std::vector<ManifestEntry> selected;
+  std::uint64_t bytes = 0;
+  for (const auto& entry : manifest.files) {
+    if (target.selects(entry.path)) {
+      selected.push_back(entry);
+      bytes += entry.size;
+    }
+  }
+  if (selected.empty()) {
+    return make_error(ErrorCode::kPolicy,
+                      "no file of " + manifest.repo + "@" + manifest.commit +
+                          " is selected by the policy's include/exclude patterns");
+  }
+  context.set_totals(selected.size(), bytes);
+  FileFetchPool pool(manifest, selected, deps, context);
+  MIRRORD_TRY(pool.run());
+  if (context.cancelled()) {
+    return make_error(ErrorCode::kCancelled, "the pull was interrupted; pull again to resume");
+  }
+  NewSnapshot snapshot;
+  snapshot.repo = RepoKey{manifest.repo_type, manifest.repo};
+  snapshot.commit = manifest.commit;
+  snapshot.files = snapshot_files(selected, pool.results());
+  snapshot.info_json = manifest.info_json;
+  if (!is_commit_id(target.revision)) {
+    snapshot.refs.push_back(target.revision);
+  }
+  MIRRORD_TRY(deps.catalog.publish_snapshot(snapshot));
+  return {};
+}
+
+}  // namespace mirrord

@@ -1,0 +1,358 @@
+#include "daemon/http/connection.hpp"
+
+#include <sys/sendfile.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/basic_stream.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <cerrno>
+#include <chrono>
+
+#include "daemon/http/access_log.hpp"
+#include "daemon/http/wire.hpp"
+
+namespace mirrord::http {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using beast::error_code;
+using net::awaitable;
+constexpr auto kUseTuple = net::as_tuple(net::use_awaitable);
+
+// Bytes sent by one sendfile(2) before the coroutine yields its thread to others.
+constexpr std::uint64_t kSendSliceBytes = 16 << 20;
+// How long a closing connection keeps reading what the client still sends, so that the kernel
+// does not answer those bytes with a reset that would destroy our final response in flight.
+constexpr std::chrono::seconds kLingerTime{2};
+
+template <class Protocol>
+using Stream = beast::basic_stream<Protocol, net::any_io_executor, beast::unlimited_rate_policy>;
+using RequestParser = bhttp::request_parser<bhttp::string_body>;
+
+Response error_response(int status, std::string_view message) {
+  Response response = json_response(status, "{\"error\":\"" + std::string(message) + "\"}");
+  response.headers.set("X-Error-Message", std::string(message));
+  return response;
+}
+
+// The answer owed for a failed read of a request, or nullopt when the client simply went away
+// (or stalled) and the connection just closes.
+std::optional<int> status_for_read_error(const error_code& ec) {
+  if (ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) {
+    return std::nullopt;
+  }
+  switch (static_cast<bhttp::error>(ec.value())) {
+    case bhttp::error::end_of_stream:
+    case bhttp::error::partial_message:
+    case bhttp::error::short_read:
+      return std::nullopt;
+    case bhttp::error::header_limit:
+    case bhttp::error::buffer_overflow:
+      return 431;
+    case bhttp::error::body_limit:
+      return 413;
+    default:
+      return 400;
+  }
+}
+
+std::string_view message_for(int status) {
+  switch (status) {
+    case 413:
+      return "request body too large";
+    case 431:
+      return "request header fields too large";
+    case 500:
+      return "internal server error";
+    default:
+      return "bad request";
+  }
+}
+
+template <class Protocol>
+class Connection {
+ public:
+  Connection(std::shared_ptr<Stream<Protocol>> stream, std::string peer, ServeContext context)
+      : stream_(std::move(stream)), peer_(std::move(peer)), context_(std::move(context)) {}
+
+  awaitable<void> run() {
+    for (bool first = true;; first = false) {
+      if (!co_await wait_for_request(first))
+        break;
+      if (!co_await serve_one_request())
+        break;
+    }
+    co_await close_gracefully();
+  }
+
+ private:
+  const ServerLimits& limits() const { return context_.limits; }
+
+  // Waits, idle, for the first byte of the next request; a pipelined one is already buffered.
+  awaitable<bool> wait_for_request(bool first) {
+    if (buffer_.size() > 0)
+      co_return true;
+    stream_->expires_after(first ? limits().header_timeout : limits().idle_timeout);
+    auto [ec, n] = co_await stream_->async_read_some(buffer_.prepare(4096), kUseTuple);
+    if (ec)
+      co_return false;
+    buffer_.commit(n);
+    co_return true;
+  }
+
+  // Returns whether the connection stays open for another request.
+  awaitable<bool> serve_one_request() {
+    RequestParser parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits().max_header_bytes));
+    parser.body_limit(limits().max_body_bytes);
+    stream_->expires_after(limits().header_timeout);  // one deadline for the whole head
+    auto [ec, n] = co_await bhttp::async_read_header(*stream_, buffer_, parser, kUseTuple);
+    Request request = ec ? unparsed_request() : to_request(parser.get());
+    if (ec)
+      co_return co_await refuse_after_read_error(request, ec);
+    if (auto status = refusal_status(request.method, request.target, request.headers)) {
+      co_await send(request, error_response(*status, "malformed request framing"), false);
+      co_return false;
+    }
+    if (!parser.is_done()) {
+      co_await answer_expect_continue(request);
+      stream_->expires_after(limits().header_timeout);
+      auto [body_ec, body_n] = co_await bhttp::async_read(*stream_, buffer_, parser, kUseTuple);
+      if (body_ec)
+        co_return co_await refuse_after_read_error(request, body_ec);
+    }
+    request.body = std::move(parser.get().body());
+    bool keep_alive = parser.get().keep_alive() && !context_.registry->closed();
+    bool http10 = parser.get().version() == 10;
+    Response response = call_handler(request);
+    co_return co_await send(request, std::move(response), keep_alive, http10) && keep_alive;
+  }
+
+  Request to_request(const bhttp::request<bhttp::string_body>& message) const {
+    Request request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    auto question = request.target.find('?');
+    request.path = request.target.substr(0, question);
+    if (question != std::string::npos)
+      request.query = request.target.substr(question + 1);
+    for (const auto& field : message) {
+      request.headers.add(std::string(field.name_string()), std::string(field.value()));
+    }
+    request.request_id = next_request_id();
+    request.peer = peer_;
+    return request;
+  }
+
+  // Stands in for a request whose head could not be parsed, so that the log line has an id.
+  Request unparsed_request() const {
+    Request request;
+    request.method = "-";
+    request.target = "-";
+    request.request_id = next_request_id();
+    request.peer = peer_;
+    return request;
+  }
+
+  awaitable<bool> refuse_after_read_error(const Request& request, const error_code& ec) {
+    if (auto status = status_for_read_error(ec)) {
+      co_await send(request, error_response(*status, message_for(*status)), false);
+    }
+    co_return false;
+  }
+
+  awaitable<void> answer_expect_continue(const Request& request) {
+    auto expect = request.headers.get("Expect");
+    if (!expect || expect->size() != 12)
+      co_return;
+    std::string lowered(*expect);
+    for (char& c : lowered)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lowered != "100-continue")
+      co_return;
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    stream_->expires_after(limits().write_timeout);
+    co_await net::async_write(*stream_, net::buffer(kContinue), kUseTuple);
+  }
+
+  Response call_handler(const Request& request) {
+    try {
+      return (*context_.handler)(request);
+    } catch (const std::exception& e) {
+      log_server_error("handler failed on " + request.method + " " + request.target +
+                       " id=" + request.request_id + ": " + e.what());
+    } catch (...) {
+      log_server_error("handler failed on " + request.method + " " + request.target +
+                       " id=" + request.request_id + ": unknown exception");
+    }
+    return error_response(500, message_for(500));
+  }
+
+  // Writes the response and logs it; returns whether every byte went out.
+  awaitable<bool> send(const Request& request, Response response, bool keep_alive,
+                       bool http10 = false) {
+    auto started = std::chrono::steady_clock::now();
+    WireContext context{request.method == "HEAD", http10, keep_alive, request.request_id};
+    WireResponse wire = to_wire(std::move(response), context);
+    stream_->expires_after(limits().write_timeout);
+    std::array<net::const_buffer, 2> buffers{net::buffer(wire.head), net::buffer(wire.body)};
+    auto [ec, written] = co_await net::async_write(*stream_, buffers, kUseTuple);
+    std::uint64_t body_sent = ec || wire.head.size() > written ? 0 : written - wire.head.size();
+    bool ok = !ec;
+    if (ok && wire.file)
+      ok = co_await send_file(*wire.file, body_sent);
+    log_request(request, wire.status, body_sent, std::chrono::steady_clock::now() - started);
+    co_return ok;
+  }
+
+  // Sends the file range straight from the page cache: the blob never passes through user space.
+  awaitable<bool> send_file(const FileBody& file, std::uint64_t& sent) {
+    auto& socket = stream_->socket();
+    error_code ec;
+    socket.native_non_blocking(true, ec);
+    if (!file.fd) {
+      log_server_error("response has a file body without a file; connection dropped");
+      co_return false;
+    }
+    if (ec)
+      co_return false;
+    auto offset = static_cast<off_t>(file.offset);
+    std::uint64_t since_yield = 0;
+    while (sent < file.length) {
+      std::size_t chunk = static_cast<std::size_t>(std::min(file.length - sent, kSendSliceBytes));
+      ssize_t n = ::sendfile(socket.native_handle(), file.fd->get(), &offset, chunk);
+      if (n > 0) {
+        sent += static_cast<std::uint64_t>(n);
+        since_yield += static_cast<std::uint64_t>(n);
+        if (since_yield >= kSendSliceBytes) {
+          since_yield = 0;
+          co_await net::post(stream_->get_executor(), net::use_awaitable);
+        }
+        continue;
+      }
+      if (n == 0) {
+        log_server_error("blob shorter than the range being served; connection dropped");
+        co_return false;
+      }
+      if (errno == EINTR)
+        continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        co_return false;
+      since_yield = 0;
+      if (!co_await wait_writable())
+        co_return false;
+    }
+    co_return true;
+  }
+
+  // Waits until the socket takes more bytes, for at most write_timeout.
+  awaitable<bool> wait_writable() {
+    using namespace net::experimental::awaitable_operators;
+    auto& socket = stream_->socket();
+    net::steady_timer timer(stream_->get_executor(), limits().write_timeout);
+    auto result = co_await (socket.async_wait(Protocol::socket::wait_write, kUseTuple) ||
+                            timer.async_wait(kUseTuple));
+    if (result.index() != 0)
+      co_return false;  // no progress within the write timeout
+    co_return !std::get<0>(std::get<0>(result));
+  }
+
+  // Half-closes, then drains what the client still sends until it closes too (or kLingerTime).
+  awaitable<void> close_gracefully() {
+    error_code ec;
+    stream_->socket().shutdown(net::socket_base::shutdown_send, ec);
+    if (!ec) {
+      stream_->expires_after(kLingerTime);
+      char scratch[16384];
+      while (true) {
+        auto [read_ec, n] = co_await stream_->async_read_some(net::buffer(scratch), kUseTuple);
+        if (read_ec)
+          break;
+      }
+    }
+    stream_->close();
+  }
+
+  std::shared_ptr<Stream<Protocol>> stream_;
+  std::string peer_;
+  ServeContext context_;
+  beast::flat_buffer buffer_;
+};
+
+// Unregisters the connection however its coroutine ends, even when the io_context is destroyed
+// with the coroutine still suspended.
+class RegistrationGuard {
+ public:
+  RegistrationGuard(ConnectionRegistry* registry, std::uint64_t id)
+      : registry_(registry), id_(id) {}
+  ~RegistrationGuard() { registry_->remove(id_); }
+  RegistrationGuard(const RegistrationGuard&) = delete;
+  RegistrationGuard& operator=(const RegistrationGuard&) = delete;
+
+ private:
+  ConnectionRegistry* registry_;
+  std::uint64_t id_;
+};
+
+template <class Protocol>
+awaitable<void> run_connection(std::shared_ptr<Stream<Protocol>> stream, std::string peer,
+                               ServeContext context, std::uint64_t id) {
+  RegistrationGuard guard(context.registry, id);
+  Connection<Protocol> connection(std::move(stream), std::move(peer), std::move(context));
+  co_await connection.run();
+}
+
+}  // namespace
+
+template <class Socket>
+void serve_connection(Socket socket, std::string peer, ServeContext context) {
+  using Protocol = typename Socket::protocol_type;
+  auto stream = std::make_shared<Stream<Protocol>>(std::move(socket));
+  auto executor = stream->get_executor();
+  // The closer runs on the connection's strand, so it never races the coroutine's own I/O.
+  std::weak_ptr<Stream<Protocol>> weak = stream;
+  auto id = context.registry->add([weak, executor] {
+    net::post(executor, [weak] {
+      if (auto open = weak.lock())
+        open->close();
+    });
+  });
+  if (!id) {
+    stream->close();  // over the connection limit, or the server is stopping
+    return;
+  }
+  net::co_spawn(
+      executor,
+      run_connection<Protocol>(std::move(stream), std::move(peer), std::move(context), *id),
+      [](std::exception_ptr failure) {
+        if (!failure)
+          return;
+        try {
+          std::rethrow_exception(failure);
+        } catch (const std::exception& e) {
+          log_server_error(std::string("connection failed: ") + e.what());
+        } catch (...) {
+          log_server_error("connection failed: unknown exception");
+        }
+      });
+}
+
+template void serve_connection<net::ip::tcp::socket>(net::ip::tcp::socket, std::string,
+                                                     ServeContext);
+template void serve_connection<net::local::stream_protocol::socket>(
+    net::local::stream_protocol::socket, std::string, ServeContext);
+
+}  // namespace mirrord::http

@@ -1,0 +1,50 @@
+// The server's HTTP/1.1 framing rules as plain functions, kept apart from the Beast/Asio code so
+// that they can be read and tested on their own: which requests are refused before a handler sees
+// them (security.md §7), and how a handler's Response becomes the bytes put on the wire.
+#pragma once
+
+#include <cstdint>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "daemon/http/message.hpp"
+
+namespace mirrord::http {
+
+// The status (always 400) for a request the server must refuse before the handler: a
+// request-target not in origin form ("*" only for OPTIONS), ambiguous framing (Transfer-Encoding
+// with Content-Length, several or listed Content-Length values, a Transfer-Encoding other than
+// "chunked"), or a body on GET/HEAD. nullopt when the request may go to the handler.
+std::optional<int> refusal_status(std::string_view method, std::string_view target,
+                                  const Headers& headers);
+
+struct WireContext {
+  bool head_request = false;  // never send a body
+  bool http10 = false;        // the client spoke HTTP/1.0: keep-alive must be announced
+  bool keep_alive = true;     // false adds "Connection: close"
+  std::string_view request_id;
+};
+
+// A response ready to send: `head` (status line, headers, blank line), then `content_length`
+// bytes taken from `body` or, when set, from `file`.
+struct WireResponse {
+  int status = 200;
+  std::string head;
+  std::string body;
+  std::optional<FileBody> file;
+  std::uint64_t content_length = 0;
+};
+
+// Applies the server-owned headers (Content-Length, Date, Server, X-Request-Id, Connection) and
+// drops the handler's copies of them and any header that could split the response.
+WireResponse to_wire(Response response, const WireContext& context);
+
+// IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
+std::string http_date(std::time_t when);
+
+// A process-unique id: a random per-process prefix and a counter, 16 hex digits.
+std::string next_request_id();
+
+}  // namespace mirrord::http

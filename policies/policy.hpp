@@ -1,0 +1,78 @@
+// Policies: what may be mirrored, from where, under which rules.
+//
+// Policy files are TOML files (*.toml) in the configured policy directories. Each holds one or more
+// `[[mirror]]` entries:
+//
+//   [[mirror]]
+//   name = "qwen"                      # unique; what `mirrorctl pull` accepts
+//   aliases = ["qwen2.5"]              # other names for it
+//   source = "hf"                      # ecosystem; "hf" today
+//   repo = "Qwen/Qwen2.5-0.5B-Instruct"
+//   repo_type = "model"                # model | dataset (default model)
+//   revision = "main"                  # branch, tag or 40-hex commit (default main)
+//   include = ["*.json", "*.safetensors"]   # glob patterns; empty = everything
+//   exclude = ["*.bin"]
+//
+// A target can also be named without a policy: "hf:ORG/NAME[@REV]" (or "hf:datasets/ORG/NAME").
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/result.hpp"
+
+namespace mirrord {
+
+struct HfTarget {
+  std::string repo;                 // "ORG/NAME"
+  std::string repo_type = "model";  // "model" | "dataset"
+  std::string revision = "main";
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+
+  // Canonical single-flight key, e.g. "hf:model:Qwen/X@main".
+  std::string key() const;
+  // Whether `path` is selected by include/exclude.
+  bool selects(std::string_view path) const;
+};
+
+struct Policy {
+  std::string name;
+  std::vector<std::string> aliases;
+  std::string source;  // "hf"
+  HfTarget hf;
+  std::filesystem::path file;  // where it was defined (empty for ad-hoc targets)
+  int line = 0;
+};
+
+// Glob match with '*' (any run not crossing '/'), '**' (any run, crossing '/'), '?' and [a-z]
+// classes. A pattern without '/' matches against the whole path and against the base name.
+bool glob_match(std::string_view pattern, std::string_view path);
+
+class PolicySet {
+ public:
+  // Loads every *.toml under each directory (missing directories are skipped). A malformed file
+  // fails the whole load with file:line in the message; duplicate names or aliases too.
+  static Result<PolicySet> load(const std::vector<std::filesystem::path>& dirs);
+  // Parses one policy file (for `mirrorctl policy check`, and by load()).
+  static Result<std::vector<Policy>> parse_file(const std::filesystem::path& file);
+  static Result<std::vector<Policy>> parse_text(std::string_view text,
+                                                const std::filesystem::path& source_name);
+
+  // Resolves a name, an alias, or an ad-hoc "hf:..." target. Unknown names fail with kNotFound and
+  // a message listing close matches ("did you mean ...").
+  Result<Policy> resolve(std::string_view target) const;
+  // Names and aliases close to `name` (edit distance), best first.
+  std::vector<std::string> close_matches(std::string_view name, std::size_t max = 3) const;
+  const std::vector<Policy>& policies() const { return policies_; }
+
+ private:
+  std::vector<Policy> policies_;
+};
+
+// Parses "hf:ORG/NAME[@REV]" or "hf:datasets/ORG/NAME[@REV]" into an ad-hoc policy.
+Result<Policy> parse_adhoc_target(std::string_view target);
+
+}  // namespace mirrord

@@ -1,0 +1,23 @@
+// Reading one `[[mirror]]` table of a policy file into a Policy (private to policies/).
+//
+// Every key is checked: unknown keys are refused (a misspelt "exclude" must not silently select
+// everything), required keys must be present, and each value must have the right type and form.
+// Errors are kInvalidInput with "FILE:LINE: " in front, using toml++'s source regions.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+#include <toml++/toml.h>
+
+#include "policies/policy.hpp"
+
+namespace mirrord {
+
+// "FILE:LINE: message" as a kInvalidInput error.
+Error located_error(const std::filesystem::path& file, std::uint32_t line,
+                    std::string_view message);
+
+Result<Policy> read_policy_entry(const toml::table& entry, const std::filesystem::path& file);
+
+}  // namespace mirrord

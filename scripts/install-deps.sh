@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages mirrord needs to build, run and test, when they are missing.
+# Usage: scripts/install-deps.sh [build|test]   (test also installs what the test suite uses)
+set -euo pipefail
+
+build_packages=(
+  g++ cmake make pkg-config
+  libboost1.81-dev        # Asio/Beast: HTTP server with C++20 coroutines (1.81: our async style)
+  libcurl4-openssl-dev    # the upstream fetcher
+  libssl-dev              # sha256/sha1 (EVP), TLS
+  libsqlite3-dev          # the catalog
+  libtomlplusplus-dev     # config and policy files
+  nlohmann-json3-dev      # JSON for the HF API and the admin API
+  libsystemd-dev          # sd_notify
+)
+test_packages=(
+  libgtest-dev libgmock-dev googletest   # unit tests
+  python3 python3-pytest                 # integration tests and fake upstreams
+  nodejs npm                             # @huggingface/hub client in integration tests
+  curl git
+)
+
+wanted=("${build_packages[@]}")
+if [[ "${1:-build}" == "test" ]]; then
+  wanted+=("${test_packages[@]}")
+fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    # nodejs from another repository may already provide npm.
+    if [[ "$pkg" == npm ]] && command -v npm >/dev/null; then continue; fi
+    if [[ "$pkg" == nodejs ]] && command -v node >/dev/null; then continue; fi
+    missing+=("$pkg")
+  fi
+done
+
+if (( ${#missing[@]} )); then
+  echo "installing: ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}"
+fi

@@ -1,0 +1,130 @@
+// Catalog: what the mirror holds and publishes, in SQLite (WAL, versioned schema migrations).
+//
+// Vocabulary (docs/ARCHITECTURE.md): a repo (kind + name) has snapshots, one per upstream commit;
+// a snapshot maps paths to blobs and is immutable once published; refs (`main`, a tag) are moving
+// names pointing at a commit. Blobs are listed here only once durable in the BlobStore.
+//
+// publish_snapshot() is one transaction: the snapshot, its files and its refs become visible
+// together, or not at all. It refuses a snapshot that names a blob not recorded by record_blob().
+//
+// Thread-safety: all methods may be called from any thread (one connection, serialized inside).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/blob_store.hpp"
+#include "storage/digest.hpp"
+#include "storage/result.hpp"
+
+namespace mirrord {
+
+// `kind` names the ecosystem and repo type: "model", "dataset", "space" (Hugging Face); other
+// ecosystems add their own kinds. `name` is the canonical id, e.g. "Qwen/Qwen2.5-0.5B-Instruct".
+struct RepoKey {
+  std::string kind;
+  std::string name;
+  friend bool operator==(const RepoKey&, const RepoKey&) = default;
+};
+
+struct SnapshotFile {
+  std::string path;
+  Sha256 sha256;
+  GitOid git_oid;  // git blob id of the content, or of the LFS pointer when `lfs`
+  bool lfs = false;
+  std::uint64_t size = 0;
+};
+
+struct NewSnapshot {
+  RepoKey repo;
+  std::string commit;                 // 40-hex upstream commit
+  std::vector<SnapshotFile> files;
+  std::string info_json = "{}";       // sanitized upstream repo metadata (allow-listed fields)
+  std::vector<std::string> refs;      // ref names to point at this commit, e.g. {"main"}
+};
+
+struct SnapshotInfo {
+  std::int64_t id = 0;
+  RepoKey repo;
+  std::string commit;
+  std::int64_t published_at = 0;  // unix seconds
+  std::uint64_t file_count = 0;
+  std::uint64_t total_bytes = 0;
+  std::string info_json;
+};
+
+struct RefInfo {
+  std::string name;
+  std::string commit;
+  std::int64_t updated_at = 0;
+};
+
+// One line of `mirrorctl ls`: a ref of a repo and the snapshot it points at.
+struct RepoSummary {
+  RepoKey repo;
+  std::string ref;
+  std::string commit;
+  std::uint64_t file_count = 0;
+  std::uint64_t total_bytes = 0;
+  std::int64_t published_at = 0;
+  std::string state;  // "published"
+};
+
+enum class JobState { kQueued, kRunning, kSucceeded, kFailed, kInterrupted };
+const char* to_string(JobState state);
+
+struct JobRecord {
+  std::int64_t id = 0;
+  std::string target;   // as asked, e.g. "qwen" or "hf:Qwen/Qwen2.5-0.5B-Instruct@main"
+  std::string key;      // canonical form used for single-flight, e.g. "hf:model:Qwen/X@main"
+  JobState state = JobState::kQueued;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+  std::uint64_t files_total = 0;
+  std::uint64_t files_done = 0;
+  std::uint64_t bytes_total = 0;
+  std::uint64_t bytes_done = 0;
+  std::string commit;
+  std::string error;
+};
+
+class Catalog {
+ public:
+  // Opens (creating when missing) the database and runs pending schema migrations.
+  static Result<std::unique_ptr<Catalog>> open(const std::filesystem::path& db_path);
+  virtual ~Catalog() = default;
+
+  virtual int schema_version() = 0;
+
+  // Blobs: recorded only after BlobStore has made them durable.
+  virtual Status record_blob(const BlobInfo& blob) = 0;
+  virtual Result<std::optional<BlobInfo>> find_blob(const Sha256& digest) = 0;
+  virtual Result<std::optional<BlobInfo>> find_blob_by_git_oid(const GitOid& oid) = 0;
+
+  // Snapshots and refs.
+  virtual Result<std::int64_t> publish_snapshot(const NewSnapshot& snapshot) = 0;
+  virtual Result<bool> repo_exists(const RepoKey& repo) = 0;
+  virtual Result<std::optional<SnapshotInfo>> find_snapshot(const RepoKey& repo,
+                                                            const std::string& commit) = 0;
+  virtual Result<std::optional<std::string>> resolve_ref(const RepoKey& repo,
+                                                         const std::string& ref) = 0;
+  virtual Result<std::vector<RefInfo>> list_refs(const RepoKey& repo) = 0;
+  virtual Result<std::vector<SnapshotFile>> list_files(std::int64_t snapshot_id) = 0;  // by path
+  virtual Result<std::optional<SnapshotFile>> find_file(std::int64_t snapshot_id,
+                                                        const std::string& path) = 0;
+  virtual Result<std::vector<RepoSummary>> list_repos() = 0;
+
+  // Jobs (pulls). Progress counters are written by the job runner from time to time.
+  virtual Result<std::int64_t> create_job(const std::string& target, const std::string& key) = 0;
+  virtual Status update_job(const JobRecord& job) = 0;  // all mutable fields, by id
+  virtual Result<std::optional<JobRecord>> get_job(std::int64_t id) = 0;
+  virtual Result<std::vector<JobRecord>> list_jobs(bool active_only, int limit) = 0;
+  // Start-up: jobs left queued/running by a previous process become kInterrupted.
+  virtual Status mark_unfinished_jobs_interrupted() = 0;
+};
+
+}  // namespace mirrord

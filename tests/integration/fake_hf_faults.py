@@ -1,0 +1,140 @@
+"""Faults a fake Hugging Face hub can inject, and what it counts, both safe to use from any thread.
+
+A fault targets either a file ("ORG/NAME/path/in/repo") or an exact request path ("/api/...").
+Kinds:
+  corrupt    flip one byte in the middle of what is served for the file (every time)
+  truncate   how="short": serve only the first half, with a Content-Length that says so;
+             how="close": announce the full length, close the connection after half (every time)
+  drop_once  announce the full length, close the connection after half, once; then serve normally
+  delay      wait `seconds` before sending the file's bytes (every time)
+  status     answer `status` (e.g. 503, 429 with retry_after seconds) `times` times (None: always)
+  tree_entry (names `repo` and `entry`, not file or path) list `entry` in the repo's tree, replacing
+             the entry with the same path: lying metadata, hostile paths
+Status faults apply to the first hop (`hop`="resolve", the default) or to the CDN (`hop`="cdn");
+byte faults apply wherever the bytes are served (the CDN for LFS files, resolve for the others).
+"""
+
+import threading
+import time
+
+BYTE_KINDS = ("corrupt", "truncate", "drop_once", "delay")
+KINDS = BYTE_KINDS + ("status", "tree_entry")
+
+
+def validate_fault(fault: dict) -> dict:
+    fault = dict(fault)
+    if fault.get("kind") not in KINDS:
+        raise ValueError(f"unknown fault kind {fault.get('kind')!r}; expected one of {KINDS}")
+    if fault["kind"] == "tree_entry":
+        if not isinstance(fault.get("repo"), str) or not isinstance(fault.get("entry"), dict):
+            raise ValueError("a tree_entry fault names a 'repo' and an 'entry' object")
+        return fault
+    if ("file" in fault) == ("path" in fault):
+        raise ValueError("a fault names exactly one of 'file' or 'path'")
+    if fault["kind"] == "status":
+        fault.setdefault("status", 503)
+        fault.setdefault("hop", "resolve")
+        fault.setdefault("times", None)
+    if fault["kind"] == "truncate":
+        fault.setdefault("how", "short")
+        if fault["how"] not in ("short", "close"):
+            raise ValueError("truncate: how is 'short' or 'close'")
+    return fault
+
+
+def _targets(fault, file_key, request_path) -> bool:
+    if "file" in fault:
+        return fault["file"] == file_key
+    return fault["path"] == request_path
+
+
+class FaultBook:
+    """The active faults plus the request statistics of one fake hub."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._faults = []
+        self._reset_stats_locked()
+
+    def _reset_stats_locked(self):
+        self._paths = {}  # request path -> count
+        self._files = {}  # file key -> {"resolve", "cdn", "body_bytes", "ranges"}
+        self._log = []
+
+    # Faults
+    def add(self, fault: dict):
+        fault = validate_fault(fault)
+        with self._lock:
+            self._faults.append(fault)
+
+    def clear(self):
+        with self._lock:
+            self._faults.clear()
+
+    def take_status(self, file_key, request_path, hop):
+        """The status fault that applies to this request, consuming one of its `times`."""
+        with self._lock:
+            for fault in self._faults:
+                if fault["kind"] != "status" or fault["hop"] != hop:
+                    continue
+                if not _targets(fault, file_key, request_path):
+                    continue
+                if fault["times"] is not None:
+                    if fault["times"] <= 0:
+                        continue
+                    fault["times"] -= 1
+                return dict(fault)
+        return None
+
+    def take_byte_faults(self, file_key):
+        """The byte faults for this file; a drop_once is consumed."""
+        found = []
+        with self._lock:
+            for fault in self._faults:
+                if fault["kind"] in BYTE_KINDS and fault.get("file") == file_key:
+                    if fault["kind"] == "drop_once":
+                        if fault.get("done"):
+                            continue
+                        fault["done"] = True
+                    found.append(dict(fault))
+        return found
+
+    def tree_entries(self, repo_id):
+        """Injected tree entries for this repo, by path."""
+        with self._lock:
+            return {f["entry"]["path"]: dict(f["entry"]) for f in self._faults
+                    if f["kind"] == "tree_entry" and f["repo"] == repo_id}
+
+    # Statistics
+    def record(self, method, path, status, hop, file_key=None, range_header=None, auth=None):
+        with self._lock:
+            self._paths[path] = self._paths.get(path, 0) + 1
+            self._log.append({"t": time.time(), "method": method, "path": path, "status": status,
+                              "hop": hop, "file": file_key, "range": range_header,
+                              "authorization": auth})
+            if file_key is not None:
+                stats = self._file_stats_locked(file_key)
+                stats[hop] += 1
+                if range_header:
+                    stats["ranges"].append(range_header)
+
+    def add_body_bytes(self, file_key, count):
+        with self._lock:
+            self._file_stats_locked(file_key)["body_bytes"] += count
+
+    def _file_stats_locked(self, file_key):
+        return self._files.setdefault(
+            file_key, {"resolve": 0, "cdn": 0, "body_bytes": 0, "ranges": []})
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            return {
+                "paths": dict(self._paths),
+                "files": {k: dict(v, ranges=list(v["ranges"])) for k, v in self._files.items()},
+                "log": [dict(e) for e in self._log],
+                "faults": [dict(f) for f in self._faults],
+            }
+
+    def reset_stats(self):
+        with self._lock:
+            self._reset_stats_locked()
