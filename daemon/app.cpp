@@ -8,10 +8,8 @@
 #include <sstream>
 
 #include "daemon/admin/admin_api.hpp"
+#include "daemon/ecosystem.hpp"
 #include "daemon/fetch/fetcher.hpp"
-#include "daemon/hf/hf_pull.hpp"
-#include "daemon/hf/hf_routes.hpp"
-#include "daemon/hf/hf_source.hpp"
 #include "daemon/http/server.hpp"
 #include "daemon/jobs/job_manager.hpp"
 #include "daemon/policy_book.hpp"
@@ -58,7 +56,7 @@ struct Services {
   std::shared_ptr<BlobStore> store;
   std::shared_ptr<Catalog> catalog;
   std::shared_ptr<const PolicyBook> policies;
-  std::shared_ptr<HfSource> hf_source;
+  std::shared_ptr<Fetcher> fetcher;
   std::shared_ptr<JobManager> jobs;
 };
 
@@ -83,18 +81,21 @@ Result<Services> open_services(const Config& config) {
   fetch_options.ca_bundle = config.ca_bundle.string();
   MIRRORD_TRY_ASSIGN(fetch_options.bearer_token, read_token(config.hf_token_file));
   fetch_options.user_agent = std::string("mirrord/") + MIRRORD_VERSION;
-  std::shared_ptr<Fetcher> fetcher = make_curl_fetcher(fetch_options);
-  services.hf_source = std::make_shared<HfSource>(config.hf_endpoints, fetcher);
+  services.fetcher = make_curl_fetcher(fetch_options);
   services.jobs = std::make_shared<JobManager>(services.catalog, config.parallel_pulls);
   return services;
 }
 
-std::function<JobWork(const Policy&)> pull_work_factory(const Services& services,
-                                                       int parallel_files) {
-  return [services, parallel_files](const Policy& policy) -> JobWork {
-    return [services, parallel_files, target = policy.hf](JobContext& context) {
-      HfPullDeps deps{*services.hf_source, *services.store, *services.catalog, parallel_files};
-      return run_hf_pull(target, deps, context);
+// Dispatches a pull to the ecosystem of the policy's source.
+std::function<JobWork(const Policy&)> pull_work_factory(std::vector<Ecosystem> ecosystems) {
+  return [ecosystems = std::move(ecosystems)](const Policy& policy) -> JobWork {
+    for (const Ecosystem& ecosystem : ecosystems) {
+      if (ecosystem.source == policy.source) {
+        return ecosystem.make_pull_work(policy);
+      }
+    }
+    return [source = policy.source](JobContext&) {
+      return Status(make_error(ErrorCode::kInvalidInput, "no ecosystem serves source " + source));
     };
   };
 }
@@ -123,14 +124,11 @@ int run_daemon(const Config& config) {
   }
   auto server = http::Server::create();
   auto [host, port] = *split_host_port(config.listen);
-  HfRoutesOptions hf_options;
-  hf_options.public_url = config.public_url;
-  // The public URL must be known before routes exist (absolute Link headers); derive it from the
-  // bound port when the operator did not set one.
-  std::vector<http::Route> routes;
-  http::Handler deferred;
-  auto bound = server->listen_tcp(host, port, [&deferred](const http::Request& request) {
-    return deferred(request);
+  // Routes need the public URL (absolute links), which may depend on the port bound, so the
+  // handler is set once the listener is open; no request is served before run().
+  http::Handler handler;
+  auto bound = server->listen_tcp(host, port, [&handler](const http::Request& request) {
+    return handler(request);
   });
   if (!bound) {
     std::fprintf(stderr, "mirrord: cannot listen on %s: %s\n", config.listen.c_str(),
@@ -138,20 +136,27 @@ int run_daemon(const Config& config) {
     return 1;
   }
   const std::string listen = host + ":" + std::to_string(*bound);
-  if (hf_options.public_url.empty()) {
-    hf_options.public_url = "http://" + listen;
+  auto context = std::make_shared<EcosystemContext>();
+  context->config = config;
+  context->catalog = services->catalog;
+  context->store = services->store;
+  context->fetcher = services->fetcher;
+  context->public_url = config.public_url.empty() ? "http://" + listen : config.public_url;
+  std::vector<Ecosystem> ecosystems = make_ecosystems(context);
+  std::vector<http::Route> routes;
+  for (const Ecosystem& ecosystem : ecosystems) {
+    routes.push_back(ecosystem.routes);
   }
-  routes.push_back(make_hf_routes(services->catalog, services->store, hf_options));
-  deferred = make_public_handler(std::move(routes));
+  handler = make_public_handler(std::move(routes));
 
   AdminDeps admin;
   admin.catalog = services->catalog;
   admin.jobs = services->jobs;
   admin.policies = services->policies;
-  admin.make_pull_work = pull_work_factory(*services, config.parallel_files);
+  admin.make_pull_work = pull_work_factory(std::move(ecosystems));
   admin.version = MIRRORD_VERSION;
   admin.listen = listen;
-  admin.public_url = hf_options.public_url;
+  admin.public_url = context->public_url;
   admin.storage_root = config.storage_root.string();
   admin.started_at = now_seconds();
   const auto socket_path = config.admin_socket_path();
@@ -160,7 +165,7 @@ int run_daemon(const Config& config) {
                  status.error().message.c_str());
     return 1;
   }
-  std::printf("mirrord ready public=%s admin=%s\n", hf_options.public_url.c_str(),
+  std::printf("mirrord ready public=%s admin=%s\n", context->public_url.c_str(),
               socket_path.c_str());
   std::fflush(stdout);
   sd_notify(0, "READY=1");

@@ -112,7 +112,11 @@ Status read_pull(const toml::table& t, Config& c, const std::string& src) {
 }
 
 Status read_upstream(const toml::table& t, Config& c, const std::string& src) {
-  MIRRORD_TRY(check_keys(t, {"hf"}, "upstream", src));
+  MIRRORD_TRY(check_keys(t, {"hf", "pypi"}, "upstream", src));
+  if (const toml::table* pypi = sub_table(t, "pypi")) {
+    MIRRORD_TRY(check_keys(*pypi, {"index"}, "upstream.pypi", src));
+    MIRRORD_TRY(read_value(*pypi, "index", c.pypi_index, src));
+  }
   const toml::table* hf = sub_table(t, "hf");
   if (hf == nullptr) {
     return {};

@@ -27,6 +27,8 @@ struct Config {
   std::vector<std::string> hf_endpoints = {"https://huggingface.co"};
   std::filesystem::path hf_token_file;    // server-side bearer token for gated repos
   std::filesystem::path ca_bundle;        // empty: system CA store
+  // [upstream.pypi]
+  std::string pypi_index = "https://pypi.org/simple/";  // index of ad-hoc pypi:NAME targets
   // [pull]
   int parallel_files = 4;                 // files fetched at once within one pull
   int parallel_pulls = 2;                 // pulls running at once

@@ -21,6 +21,9 @@
 #include <string_view>
 #include <vector>
 
+#include "policies/apt_target.hpp"
+#include "policies/git_target.hpp"
+#include "policies/pypi_target.hpp"
 #include "storage/result.hpp"
 
 namespace mirrord {
@@ -41,10 +44,16 @@ struct HfTarget {
 struct Policy {
   std::string name;
   std::vector<std::string> aliases;
-  std::string source;  // "hf"
+  std::string source;  // "hf" | "pypi" | "apt" | "git": which of the targets below is used
   HfTarget hf;
+  PypiTarget pypi;
+  AptTarget apt;
+  GitTarget git;
   std::filesystem::path file;  // where it was defined (empty for ad-hoc targets)
   int line = 0;
+
+  // Canonical single-flight key of what this policy mirrors.
+  std::string key() const;
 };
 
 // Glob match with '*' (any run not crossing '/'), '**' (any run, crossing '/'), '?' and [a-z]
@@ -74,5 +83,9 @@ class PolicySet {
 
 // Parses "hf:ORG/NAME[@REV]" or "hf:datasets/ORG/NAME[@REV]" into an ad-hoc policy.
 Result<Policy> parse_adhoc_target(std::string_view target);
+// Parses "pypi:NAME[==VERSION]" (from the default PyPI index) into an ad-hoc policy.
+Result<Policy> parse_adhoc_pypi_target(std::string_view target);
+// Parses "git:URL" into an ad-hoc policy.
+Result<Policy> parse_adhoc_git_target(std::string_view target);
 
 }  // namespace mirrord

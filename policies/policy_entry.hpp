@@ -6,17 +6,13 @@
 #pragma once
 
 #include <filesystem>
-#include <string_view>
 
 #include <toml++/toml.h>
 
+#include "policies/entry_fields.hpp"
 #include "policies/policy.hpp"
 
 namespace mirrord {
-
-// "FILE:LINE: message" as a kInvalidInput error.
-Error located_error(const std::filesystem::path& file, std::uint32_t line,
-                    std::string_view message);
 
 Result<Policy> read_policy_entry(const toml::table& entry, const std::filesystem::path& file);
 

@@ -92,10 +92,18 @@ Result<Policy> PolicySet::resolve(std::string_view target) const {
   if (target.starts_with("hf:")) {
     return parse_adhoc_target(target);
   }
+  if (target.starts_with("pypi:")) {
+    return parse_adhoc_pypi_target(target);
+  }
+  if (target.starts_with("git:")) {
+    return parse_adhoc_git_target(target);
+  }
   if (const std::size_t colon = target.find(':'); colon != std::string_view::npos) {
     return make_error(ErrorCode::kInvalidInput,
                       "unsupported source '" + std::string(target.substr(0, colon)) + "' in '" +
-                          std::string(target) + "'; ad-hoc targets are hf:ORG/NAME[@REVISION]");
+                          std::string(target) +
+                          "'; ad-hoc targets are hf:ORG/NAME[@REVISION], pypi:NAME[==VERSION], "
+                          "git:URL");
   }
   std::string message = "unknown target '" + std::string(target) + "'";
   std::vector<std::string> suggestions = policies_for_repo(policies_, target);

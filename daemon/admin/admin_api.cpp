@@ -118,7 +118,7 @@ class AdminApi {
       return from_error(policy.error());
     }
     auto submitted =
-        deps_.jobs->submit(target, policy->hf.key(), deps_.make_pull_work(*policy));
+        deps_.jobs->submit(target, policy->key(), deps_.make_pull_work(*policy));
     if (!submitted) {
       return from_error(submitted.error());
     }

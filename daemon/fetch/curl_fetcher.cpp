@@ -1,7 +1,8 @@
 // CurlFetcher: the libcurl implementation of Fetcher (see fetcher.hpp for the contract).
 //
 // One easy handle per fetch, taken from a small pool of idle handles so that API calls in a row
-// reuse connections and TLS sessions. Security-relevant choices, each covered by a test:
+// reuse connections and TLS sessions. Security-relevant choices (tests: fetch_curl_*_test.cpp;
+// the https-only redirect rule needs a TLS upstream and is not among them):
 //   - only http and https, on the first request and on redirects; a redirect from https never
 //     downgrades to http;
 //   - redirects followed, at most max_redirects hops;
@@ -11,6 +12,10 @@
 //   - TLS peer and host verification on; the configured CA bundle when there is one;
 //   - Accept-Encoding: identity and no automatic decoding: the bytes hashed are the file's bytes;
 //   - bounded: connect timeout, minimum rate, total deadline, max_body_bytes;
+//   - the sink only ever sees bytes that continue at range_start: a 200 answering a Range, or a
+//     206 starting elsewhere, is returned with its status and headers but an unread body, so
+//     the caller can start over instead of appending the wrong bytes;
+//   - error bodies are read (at most 1 MiB) and dropped; their status and headers are returned;
 //   - URLs in error messages are redacted (no user info, no query).
 #include <curl/curl.h>
 

@@ -16,6 +16,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 
@@ -124,7 +125,7 @@ class Connection {
     if (ec)
       co_return co_await refuse_after_read_error(request, ec);
     if (auto status = refusal_status(request.method, request.target, request.headers)) {
-      co_await send(request, error_response(*status, "malformed request framing"), false);
+      co_await send(request, error_response(*status, "malformed request"), false);
       co_return false;
     }
     if (!parser.is_done()) {

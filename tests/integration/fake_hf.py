@@ -394,11 +394,11 @@ def main():
     parser.add_argument("--page-size", type=int, default=3, help="tree entries per page; 0: all")
     parser.add_argument("--no-xet-hints", action="store_true", help="do not advertise Xet")
     args = parser.parse_args()
-    hub = FakeHub(args.repos, args.page_size, not args.no_xet_hints).start()
-    print(hub.port, flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    hub = FakeHub(args.repos, args.page_size, not args.no_xet_hints).start()
+    print(hub.port, flush=True)  # only once a SIGTERM would be handled
     stop.wait()
     hub.stop()
     return 0

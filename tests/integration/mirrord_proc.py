@@ -3,6 +3,7 @@
 The binaries come from MIRRORD_BIN and MIRRORCTL_BIN (set by CTest, see tests/CMakeLists.txt).
 """
 
+import ctypes
 import json
 import os
 import re
@@ -25,6 +26,12 @@ timings = []
 
 def record_timing(label, seconds):
     timings.append((label, seconds))
+
+
+def _die_with_parent():
+    """Runs in the child before exec: a pytest that is killed takes its daemons with it."""
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def binary(env_name):
@@ -101,9 +108,17 @@ class Mirrord:
         self.ready_line = None
 
     def start(self):
+        try:
+            return self._start()
+        except BaseException:
+            self.cleanup()  # the error says why; leave no temp dir or process behind
+            raise
+
+    def _start(self):
         log = open(self.log_path, "wb")
         self.proc = subprocess.Popen([binary("MIRRORD_BIN"), "--config", str(self.config_path)],
-                                     stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL)
+                                     stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL,
+                                     preexec_fn=_die_with_parent)
         log.close()
         lines = []
         reader = threading.Thread(target=self._read_stdout, args=(lines,), daemon=True)
@@ -112,7 +127,6 @@ class Mirrord:
         while time.time() < deadline and self.ready_line is None and self.proc.poll() is None:
             time.sleep(0.02)
         if self.ready_line is None:
-            self.stop()
             raise RuntimeError(f"mirrord did not print its ready line within {READY_TIMEOUT_S}s "
                                f"(exit {self.proc.returncode}); stdout: {lines!r}\n"
                                f"log:\n{self.log_tail()}")

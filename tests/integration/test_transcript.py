@@ -225,3 +225,12 @@ def test_xet_token_endpoints_are_404(pulled_mirror):
     for kind in ("xet-read-token", "xet-write-token"):
         response = request(f"{pulled_mirror.public_url}/api/models/{Q05}/{kind}/main")
         assert response.status == 404, response.describe()
+
+
+@pytest.mark.parametrize("rev", ["main", "HEAD", QWEN_COMMIT])
+def test_revision_forms(pulled_mirror, rev):
+    info = request(f"{pulled_mirror.public_url}/api/models/{Q05}/revision/{rev}")
+    assert info.status == 200, info.describe()
+    assert json.loads(info.body)["sha"] == QWEN_COMMIT
+    head = request(resolve_url(pulled_mirror, "config.json", rev=rev), "HEAD")
+    assert (head.status, head.header("X-Repo-Commit")) == (200, QWEN_COMMIT), head.describe()

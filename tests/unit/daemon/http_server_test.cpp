@@ -13,14 +13,17 @@
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <map>
+#include <mutex>
 #include <random>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "daemon/http/blob_response.hpp"
 #include "daemon/http/cors.hpp"
@@ -235,7 +238,10 @@ class ServerTest : public ::testing::Test {
 
   Response handle(const Request& request) {
     ++handled_;
-    last_request_ = request;
+    {
+      std::lock_guard lock(last_request_mutex_);
+      last_request_ = request;
+    }
     if (request.method == "OPTIONS")
       return cors_preflight();
     if (request.path == "/throw")
@@ -265,7 +271,13 @@ class ServerTest : public ::testing::Test {
   std::future<void> run_result_;
   std::uint16_t port_ = 0;
   std::atomic<int> handled_{0};
-  Request last_request_;  // written by the handler; read only after a response arrived
+  Request last_request() {
+    std::lock_guard lock(last_request_mutex_);
+    return last_request_;
+  }
+
+  std::mutex last_request_mutex_;
+  Request last_request_;
 };
 
 TEST_F(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
@@ -309,11 +321,11 @@ TEST_F(ServerTest, RequestFieldsAreRawAndComplete) {
   ASSERT_TRUE(response);
   EXPECT_EQ(response->header("x-path"), "/a%2Fb/c");
   EXPECT_EQ(response->header("x-query"), "recursive=true&x=%20");
-  EXPECT_EQ(last_request_.method, "GET");
-  EXPECT_EQ(last_request_.target, "/a%2Fb/c?recursive=true&x=%20");
-  EXPECT_EQ(last_request_.headers.get("x-custom"), "v1");
-  EXPECT_EQ(last_request_.request_id, response->header("x-request-id"));
-  EXPECT_TRUE(last_request_.peer.starts_with("127.0.0.1:"));
+  EXPECT_EQ(last_request().method, "GET");
+  EXPECT_EQ(last_request().target, "/a%2Fb/c?recursive=true&x=%20");
+  EXPECT_EQ(last_request().headers.get("x-custom"), "v1");
+  EXPECT_EQ(last_request().request_id, response->header("x-request-id"));
+  EXPECT_TRUE(last_request().peer.starts_with("127.0.0.1:"));
 }
 
 TEST_F(ServerTest, HeadHasNoBodyButTheContentLengthOfGet) {
@@ -397,6 +409,30 @@ TEST_F(ServerTest, ReaderThatStallsPastTheWriteTimeoutIsDropped) {
   RawClient other = connect();
   other.send(get("/hello"));
   EXPECT_TRUE(other.read_response());
+}
+
+TEST_F(ServerTest, ConcurrentClientsAreEachServedCorrectly) {
+  start_server();
+  std::atomic<int> good{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 16; ++c) {
+    clients.emplace_back([&, c] {
+      RawClient client = connect();
+      for (int i = 0; i < 25; ++i) {
+        std::uint64_t first = static_cast<std::uint64_t>(c * 1000 + i * 37);
+        client.send(get("/blob", "Range: bytes=" + std::to_string(first) + "-" +
+                                     std::to_string(first + 999) + "\r\n"));
+        auto response = client.read_response();
+        if (response && response->status == 206 &&
+            response->body == blob_bytes_.substr(first, 1000)) {
+          ++good;
+        }
+      }
+    });
+  }
+  for (auto& client : clients)
+    client.join();
+  EXPECT_EQ(good, 16 * 25);
 }
 
 TEST_F(ServerTest, UnsatisfiableRangeGets416WithEmptyBody) {
@@ -570,7 +606,7 @@ TEST_F(ServerTest, UnknownMethodReachesTheHandler) {
   auto response = client.read_response();
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 405);
-  EXPECT_EQ(last_request_.method, "BREW");
+  EXPECT_EQ(last_request().method, "BREW");
 }
 
 TEST_F(ServerTest, Http10ClosesUnlessKeepAliveIsAsked) {
@@ -626,6 +662,17 @@ TEST_F(ServerTest, StopMakesRunReturnAndClosesConnections) {
   ASSERT_EQ(run_result_.wait_for(5s), std::future_status::ready);
   EXPECT_TRUE(client.closed_by_server());
   EXPECT_THROW(connect_tcp(port_), std::runtime_error);  // the acceptor is closed
+}
+
+TEST_F(ServerTest, SigtermMakesRunReturn) {
+  start_server();
+  RawClient client = connect();
+  client.send(get("/hello"));
+  // A served request proves run() is inside the event loop, so its signal_set is installed.
+  ASSERT_TRUE(client.read_response());
+  ASSERT_EQ(::kill(::getpid(), SIGTERM), 0);
+  ASSERT_EQ(run_result_.wait_for(5s), std::future_status::ready);
+  EXPECT_TRUE(client.closed_by_server());
 }
 
 TEST_F(ServerTest, StopBeforeRunStillLetsRunReturn) {

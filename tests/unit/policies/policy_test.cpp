@@ -116,10 +116,17 @@ TEST(PolicyParseTest, MissingRequiredKeyNamesTheKeyAndTheEntry) {
               HasSubstr("missing the required key 'source'"));
 }
 
-TEST(PolicyParseTest, SourceMustBeHf) {
+TEST(PolicyParseTest, SourceMustBeAKnownEcosystem) {
+  const Error error =
+      parse_error("[[mirror]]\nname = \"torch\"\nsource = \"npm\"\nrepo = \"a/b\"\n");
+  EXPECT_THAT(error.message, HasSubstr("test.toml:3: 'source' is 'npm'"));
+  EXPECT_THAT(error.message, HasSubstr("\"hf\", \"pypi\", \"apt\", \"git\""));
+}
+
+TEST(PolicyParseTest, KeysOfAnotherSourceAreRefused) {
   const Error error =
       parse_error("[[mirror]]\nname = \"torch\"\nsource = \"pypi\"\nrepo = \"a/b\"\n");
-  EXPECT_THAT(error.message, HasSubstr("test.toml:3: 'source' is 'pypi'"));
+  EXPECT_THAT(error.message, HasSubstr("test.toml:4: unknown key 'repo'"));
 }
 
 TEST(PolicyParseTest, RepoMustLookLikeOrgSlashName) {

@@ -106,10 +106,10 @@ TEST(ResolveTest, AdhocTargetsResolveWithoutAPolicy) {
   auto malformed = set.resolve("hf:deepseek-ai");
   ASSERT_FALSE(malformed.ok());
   EXPECT_EQ(malformed.error().code, ErrorCode::kInvalidInput);
-  auto other_source = set.resolve("pypi:torch");
+  auto other_source = set.resolve("npm:left-pad");
   ASSERT_FALSE(other_source.ok());
   EXPECT_EQ(other_source.error().code, ErrorCode::kInvalidInput);
-  EXPECT_THAT(other_source.error().message, HasSubstr("unsupported source 'pypi'"));
+  EXPECT_THAT(other_source.error().message, HasSubstr("unsupported source 'npm'"));
 }
 
 TEST(ResolveTest, UnknownNameSuggestsCloseMatches) {

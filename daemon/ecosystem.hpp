@@ -1,0 +1,42 @@
+// Ecosystem: what each ecosystem (hf, pypi, apt, git) plugs into the daemon — the work of a pull
+// for a policy of its source, and the public routes that serve what it mirrored.
+//
+// daemon/ecosystems.cpp lists them; adding an ecosystem adds one entry there.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "daemon/config.hpp"
+#include "daemon/fetch/fetcher.hpp"
+#include "daemon/http/message.hpp"
+#include "daemon/jobs/job_manager.hpp"
+#include "policies/policy.hpp"
+#include "storage/blob_store.hpp"
+#include "storage/catalog.hpp"
+
+namespace mirrord {
+
+// Shared services handed to every ecosystem. Lives as long as the daemon.
+struct EcosystemContext {
+  Config config;
+  std::shared_ptr<Catalog> catalog;
+  std::shared_ptr<BlobStore> store;
+  std::shared_ptr<Fetcher> fetcher;  // configured with the [upstream] TLS settings
+  std::string public_url;            // base URL clients see, without a trailing '/'
+};
+
+struct Ecosystem {
+  std::string source;  // the policy `source` it serves
+  // Builds the work of one pull of `policy`.
+  std::function<JobWork(const Policy& policy)> make_pull_work;
+  // The public routes; nullopt for requests that are not this ecosystem's.
+  http::Route routes;
+};
+
+// Every ecosystem, in routing order (fixed path prefixes before Hugging Face's catch-all forms).
+std::vector<Ecosystem> make_ecosystems(std::shared_ptr<const EcosystemContext> context);
+
+}  // namespace mirrord
