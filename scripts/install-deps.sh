@@ -12,12 +12,17 @@ build_packages=(
   libtomlplusplus-dev     # config and policy files
   nlohmann-json3-dev      # JSON for the HF API and the admin API
   libsystemd-dev          # sd_notify
+  libgit2-dev             # git mirroring (fetch into bare repositories)
+  libarchive-dev          # reading wheels (zip) for PEP 658 metadata
+  gpgv gpg                # apt: verifying InRelease against pinned keyrings; re-signing
 )
 test_packages=(
   libgtest-dev libgmock-dev googletest   # unit tests
   python3 python3-pytest                 # integration tests and fake upstreams
   nodejs npm                             # @huggingface/hub client in integration tests
-  curl git
+  curl git git-lfs                       # real git clients against the mirror
+  python3-pip python3-pip-whl python3-setuptools-whl python3-wheel   # real pip, real wheels
+  apt-utils dpkg-dev                     # apt-ftparchive to build signed test repositories
 )
 
 wanted=("${build_packages[@]}")

@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from fake_hf import FakeHub, parse_range
+from fake_hf import FakeHub
+from fake_hf_handler import parse_range
 from hf_expectations import LEGACY, Q05, Q7, QWEN_COMMIT, REPOS_DIR, TABLE, original_bytes
 from http_util import request
 
