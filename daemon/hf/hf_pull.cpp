@@ -47,7 +47,9 @@ std::string describe_failure(const ManifestEntry& entry, const Error& error) {
     default:
       hint = "nothing was published";
   }
-  return entry.path + ": " + error.message + " (" + hint + ")";
+  // The source's messages usually name the file already; say it once.
+  const bool named = error.message.rfind(entry.path + ":", 0) == 0;
+  return (named ? "" : entry.path + ": ") + error.message + " (" + hint + ")";
 }
 
 class FileFetchPool {
