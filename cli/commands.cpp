@@ -6,7 +6,9 @@
 #include "cli/api_objects.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/format.hpp"
+#include "cli/keys.hpp"
 #include "cli/pull.hpp"
+#include "cli/trust_commands.hpp"
 
 #ifndef MIRRORD_VERSION
 #error "MIRRORD_VERSION must be defined by the build (see cli/CMakeLists.txt)"
@@ -154,6 +156,11 @@ int run_version(const Invocation& invocation) {
   return kExitOk;
 }
 
+// `keys manifest` (the trust commands) and `keys export` (the apt key) share one command.
+int run_keys(const Invocation& invocation) {
+  return run_keys_manifest_or(invocation, run_keys_command);
+}
+
 constexpr std::array kCommands = {
     Command{"help", "", "show this help", kNoFlags, run_help},
     Command{"pull", "TARGET [--json] [--no-progress]",
@@ -163,6 +170,19 @@ constexpr std::array kCommands = {
     Command{"status", "[--json]", "show mirrord's version, uptime, addresses and running jobs",
             kTakesJson, run_status},
     Command{"version", "", "show the versions of mirrorctl and mirrord", kNoFlags, run_version},
+    Command{"keys", "export|manifest [--json]",
+            "print a public key of the mirror: export (apt signed-by for re-signed suites) or "
+            "manifest (checks the signed snapshot manifests; created if missing)",
+            kTakesJson, run_keys},
+    Command{"show", "TARGET [--json]",
+            "show a mirrored repo's snapshot and its admission verdict", kTakesJson,
+            run_show_command},
+    Command{"quarantine", "ls [all] | release ID REASON... [--json]",
+            "list refused files held for inspection, or publish one with a recorded reason",
+            kTakesJson, run_quarantine_command},
+    Command{"verify", "[TARGET] [--json]",
+            "re-hash stored blobs and check the signed manifests (all repos, or TARGET's)",
+            kTakesJson, run_verify_command},
 };
 
 const Command* find_command(std::string_view name) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "daemon/admin/admin_api.hpp"
+#include "daemon/catalog_generation.hpp"
 #include "daemon/ecosystem.hpp"
 #include "daemon/fetch/fetcher.hpp"
 #include "daemon/http/server.hpp"
@@ -73,7 +74,10 @@ Result<Services> open_services(const Config& config) {
   MIRRORD_TRY(services.store->clean_stale_parts(kStalePartAge));
   MIRRORD_TRY_ASSIGN(std::unique_ptr<Catalog> catalog,
                      Catalog::open(config.storage_root / "catalog.db"));
-  services.catalog = std::move(catalog);
+  // Every writer goes through this wrapper, so that caches of catalog answers (the serving
+  // routes keep some) learn of each publish.
+  services.catalog = std::make_shared<GenerationCatalog>(std::move(catalog),
+                                                         std::make_shared<CatalogGeneration>());
   MIRRORD_TRY(services.catalog->mark_unfinished_jobs_interrupted());
   MIRRORD_TRY_ASSIGN(PolicyBook book, load_policies(config));
   services.policies = std::make_shared<const PolicyBook>(std::move(book));

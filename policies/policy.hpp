@@ -12,6 +12,15 @@
 //   revision = "main"                  # branch, tag or 40-hex commit (default main)
 //   include = ["*.json", "*.safetensors"]   # glob patterns; empty = everything
 //   exclude = ["*.bin"]
+//   # admission (README "Trust"; policies/inspect/admission_policy.hpp):
+//   pickles = "scan"                   # refuse | scan | allow
+//   remote_code = "refuse"             # refuse | allow (*.py, native libraries)
+//   signature = "if-present"           # required | if-present | ignore (OpenSSF model.sig)
+//   trusted_keys = ["keys/vendor.pem"] # PEM public keys or CA certificates
+//   signature_ignore = ["ignore-me"]   # extra model.sig ignore paths
+//   max_file_size = "50 GiB"           # and max_total_size; integers are bytes
+//   licenses = ["apache-2.0", "mit"]   # empty = any
+//   on_refusal = "publish-rest"        # publish-rest | fail
 //
 // A target can also be named without a policy: "hf:ORG/NAME[@REV]" (or "hf:datasets/ORG/NAME").
 #pragma once
@@ -23,6 +32,7 @@
 
 #include "policies/apt_target.hpp"
 #include "policies/git_target.hpp"
+#include "policies/inspect/admission_policy.hpp"
 #include "policies/pypi_target.hpp"
 #include "storage/result.hpp"
 
@@ -34,6 +44,7 @@ struct HfTarget {
   std::string revision = "main";
   std::vector<std::string> include;
   std::vector<std::string> exclude;
+  AdmissionPolicy admission;  // what the content must satisfy to be published
 
   // Canonical single-flight key, e.g. "hf:model:Qwen/X@main".
   std::string key() const;

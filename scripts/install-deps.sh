@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages mirrord needs to build, run and test, when they are missing.
-# Usage: scripts/install-deps.sh [build|test]   (test also installs what the test suite uses)
+# Usage: scripts/install-deps.sh [build|test|bench]   (test also installs what the test suite uses;
+# bench also installs the reference servers and load generators bench/ measures against)
 set -euo pipefail
 
 build_packages=(
@@ -8,13 +9,14 @@ build_packages=(
   libboost1.81-dev        # Asio/Beast: HTTP server with C++20 coroutines (1.81: our async style)
   libcurl4-openssl-dev    # the upstream fetcher
   libssl-dev              # sha256/sha1 (EVP), TLS
+  zlib1g-dev              # inflating deflated members of PyTorch archives (pickle scanning)
   libsqlite3-dev          # the catalog
   libtomlplusplus-dev     # config and policy files
   nlohmann-json3-dev      # JSON for the HF API and the admin API
   libsystemd-dev          # sd_notify
   libgit2-dev             # git mirroring (fetch into bare repositories)
   libarchive-dev          # reading wheels (zip) for PEP 658 metadata
-  gpgv gpg                # apt: verifying InRelease against pinned keyrings; re-signing
+  gpgv gpg gpg-agent gpgconf   # apt: gpgv checks InRelease; gpg (+ agent) re-signs
 )
 test_packages=(
   libgtest-dev libgmock-dev googletest   # unit tests
@@ -22,12 +24,22 @@ test_packages=(
   nodejs npm                             # @huggingface/hub client in integration tests
   curl git git-lfs                       # real git clients against the mirror
   python3-pip python3-pip-whl python3-setuptools-whl python3-wheel   # real pip, real wheels
-  apt-utils dpkg-dev                     # apt-ftparchive to build signed test repositories
+  apt-utils dpkg-dev xz-utils            # apt-ftparchive, dpkg-deb: signed test repositories
+  clang-14 libclang-rt-14-dev llvm-14    # ASan/UBSan build, libFuzzer, llvm-symbolizer for reports
+  openssl                                # test CA and certificates for the TLS upstream tests
+)
+bench_packages=(
+  nginx                   # the reference static server (sendfile) and the loopback upstream
+  wrk apache2-utils       # HTTP load generators (wrk; ab for cross-checks)
+  curl python3            # single-stream downloads; data generators
+  gcc                     # builds bench/tools/hload.c (HEAD load: wrk cannot send HEAD)
 )
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-build}" == "test" ]]; then
   wanted+=("${test_packages[@]}")
+elif [[ "${1:-build}" == "bench" ]]; then
+  wanted+=("${bench_packages[@]}")
 fi
 
 missing=()

@@ -39,12 +39,34 @@ struct SnapshotFile {
   std::uint64_t size = 0;
 };
 
+// What the mirror concluded about a snapshot's content, stored with it: the admission verdict
+// (JSON, see README "Trust") and the mirror's signed manifest of the snapshot (empty when none).
+struct SnapshotTrust {
+  std::string verdict_json = "{}";
+  std::string manifest;            // the exact bytes that were signed
+  std::string manifest_signature;  // base64 of the signature over `manifest`
+};
+
 struct NewSnapshot {
   RepoKey repo;
-  std::string commit;                 // 40-hex upstream commit
+  std::string commit;  // 40-hex upstream commit
   std::vector<SnapshotFile> files;
-  std::string info_json = "{}";       // sanitized upstream repo metadata (allow-listed fields)
-  std::vector<std::string> refs;      // ref names to point at this commit, e.g. {"main"}
+  std::string info_json = "{}";   // sanitized upstream repo metadata (allow-listed fields)
+  std::vector<std::string> refs;  // ref names to point at this commit, e.g. {"main"}
+  SnapshotTrust trust = {};       // stored with a new snapshot (ignored when it exists)
+};
+
+// A refused file held for inspection: its blob is stored (and kept) but no snapshot lists it, so
+// it is never served, until an operator releases it with a recorded reason.
+struct QuarantineEntry {
+  std::int64_t id = 0;
+  RepoKey repo;
+  std::string commit;
+  SnapshotFile file;  // what the snapshot would have listed
+  std::string reason;
+  std::int64_t created_at = 0;
+  std::int64_t released_at = 0;  // 0 while quarantined
+  std::string release_reason = {};
 };
 
 struct SnapshotInfo {
@@ -79,8 +101,8 @@ const char* to_string(JobState state);
 
 struct JobRecord {
   std::int64_t id = 0;
-  std::string target;   // as asked, e.g. "qwen" or "hf:Qwen/Qwen2.5-0.5B-Instruct@main"
-  std::string key;      // canonical form used for single-flight, e.g. "hf:model:Qwen/X@main"
+  std::string target;  // as asked, e.g. "qwen" or "hf:Qwen/Qwen2.5-0.5B-Instruct@main"
+  std::string key;     // canonical form used for single-flight, e.g. "hf:model:Qwen/X@main"
   JobState state = JobState::kQueued;
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
@@ -117,6 +139,31 @@ class Catalog {
   virtual Result<std::optional<SnapshotFile>> find_file(std::int64_t snapshot_id,
                                                         const std::string& path) = 0;
   virtual Result<std::vector<RepoSummary>> list_repos() = 0;
+  // The trust methods below are not pure so that a decorator written before them (one that does
+  // not forward them yet) still builds; their defaults fail with kInternal, naming the method.
+
+  // Every published snapshot, by repo and publication time (for scrubs).
+  virtual Result<std::vector<SnapshotInfo>> list_snapshots();
+
+  // Trust: the verdict and signed manifest of a snapshot.
+  virtual Result<SnapshotTrust> snapshot_trust(std::int64_t snapshot_id);
+  virtual Status set_snapshot_trust(std::int64_t snapshot_id, const SnapshotTrust& trust);
+
+  // Quarantine. record_quarantine() keeps one row per (repo, commit, path) and refreshes the
+  // reason of a row not yet released; the file's blob must be recorded.
+  virtual Result<std::int64_t> record_quarantine(const QuarantineEntry& entry);
+  virtual Result<std::vector<QuarantineEntry>> list_quarantine(bool include_released);
+  virtual Result<std::optional<QuarantineEntry>> find_quarantine(std::int64_t id);
+  // A release of exactly this content at this path of the repo (any commit), if any.
+  virtual Result<std::optional<QuarantineEntry>> find_release(const RepoKey& repo,
+                                                              const std::string& path,
+                                                              const Sha256& sha256);
+  // In one transaction: marks the entry released with `reason`, adds its file to the snapshot of
+  // its commit when that snapshot exists, and stores `trust` for that snapshot when given.
+  // kNotFound for an unknown id, kConflict when already released, kInvalidInput for an empty
+  // reason.
+  virtual Status release_quarantine(std::int64_t id, const std::string& reason,
+                                    const std::optional<SnapshotTrust>& trust);
 
   // Jobs (pulls). Progress counters are written by the job runner from time to time.
   virtual Result<std::int64_t> create_job(const std::string& target, const std::string& key) = 0;

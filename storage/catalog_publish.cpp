@@ -104,10 +104,12 @@ Result<std::int64_t> SqliteCatalog::insert_snapshot(std::int64_t repo_id,
   }
   MIRRORD_TRY_ASSIGN(auto stmt,
                      db_->prepare("INSERT INTO snapshots (repo_id, commit_sha, published_at, "
-                                  "file_count, total_bytes, info_json) VALUES (?, ?, ?, ?, ?, ?)"));
-  MIRRORD_TRY(stmt->bind_all(repo_id, snapshot.commit, unix_now(),
-                             static_cast<std::int64_t>(snapshot.files.size()),
-                             static_cast<std::int64_t>(total_bytes), snapshot.info_json));
+                                  "file_count, total_bytes, info_json, verdict_json, manifest, "
+                                  "manifest_signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  MIRRORD_TRY(stmt->bind_all(
+      repo_id, snapshot.commit, unix_now(), static_cast<std::int64_t>(snapshot.files.size()),
+      static_cast<std::int64_t>(total_bytes), snapshot.info_json, snapshot.trust.verdict_json,
+      snapshot.trust.manifest, snapshot.trust.manifest_signature));
   MIRRORD_TRY(stmt->run());
   return db_->last_insert_rowid();
 }

@@ -75,6 +75,32 @@ CREATE TABLE jobs (
 );
 CREATE INDEX jobs_by_state ON jobs(state);
 )sql",
+    // 2: what the mirror concluded about a snapshot (verdict, signed manifest), and quarantine.
+    R"sql(
+ALTER TABLE snapshots ADD COLUMN verdict_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE snapshots ADD COLUMN manifest TEXT NOT NULL DEFAULT '';
+ALTER TABLE snapshots ADD COLUMN manifest_signature TEXT NOT NULL DEFAULT '';
+
+-- A refused file: its blob is kept (the foreign key also keeps a blob delete from dropping it)
+-- but no snapshot lists it until it is released.
+CREATE TABLE quarantine (
+  id             INTEGER PRIMARY KEY,
+  repo_kind      TEXT NOT NULL,
+  repo_name      TEXT NOT NULL,
+  commit_sha     TEXT NOT NULL,
+  path           TEXT NOT NULL,
+  sha256         TEXT NOT NULL REFERENCES blobs(sha256),
+  git_oid        TEXT NOT NULL,
+  lfs            INTEGER NOT NULL,
+  size           INTEGER NOT NULL,
+  reason         TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  released_at    INTEGER NOT NULL DEFAULT 0,
+  release_reason TEXT NOT NULL DEFAULT '',
+  UNIQUE (repo_kind, repo_name, commit_sha, path)
+);
+CREATE INDEX quarantine_by_sha256 ON quarantine(sha256);
+)sql",
 };
 
 Status apply_one(SqliteDb& db, int version) {

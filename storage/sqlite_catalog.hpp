@@ -35,6 +35,17 @@ class SqliteCatalog final : public Catalog {
   Result<std::optional<SnapshotFile>> find_file(std::int64_t snapshot_id,
                                                 const std::string& path) override;
   Result<std::vector<RepoSummary>> list_repos() override;
+  Result<std::vector<SnapshotInfo>> list_snapshots() override;
+
+  Result<SnapshotTrust> snapshot_trust(std::int64_t snapshot_id) override;
+  Status set_snapshot_trust(std::int64_t snapshot_id, const SnapshotTrust& trust) override;
+  Result<std::int64_t> record_quarantine(const QuarantineEntry& entry) override;
+  Result<std::vector<QuarantineEntry>> list_quarantine(bool include_released) override;
+  Result<std::optional<QuarantineEntry>> find_quarantine(std::int64_t id) override;
+  Result<std::optional<QuarantineEntry>> find_release(const RepoKey& repo, const std::string& path,
+                                                      const Sha256& sha256) override;
+  Status release_quarantine(std::int64_t id, const std::string& reason,
+                            const std::optional<SnapshotTrust>& trust) override;
 
   Result<std::int64_t> create_job(const std::string& target, const std::string& key) override;
   Status update_job(const JobRecord& job) override;
@@ -52,6 +63,9 @@ class SqliteCatalog final : public Catalog {
   Result<std::int64_t> insert_snapshot(std::int64_t repo_id, const NewSnapshot& snapshot);
   Status insert_files(std::int64_t snapshot_id, const std::vector<SnapshotFile>& files);
   Status point_refs(std::int64_t repo_id, const NewSnapshot& snapshot);
+  Status write_trust(std::int64_t snapshot_id, const SnapshotTrust& trust);
+  Result<std::optional<QuarantineEntry>> quarantine_row(std::int64_t id);
+  Status add_released_file(const QuarantineEntry& entry);
 
   std::mutex mutex_;
   std::unique_ptr<SqliteDb> db_;

@@ -4,6 +4,9 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "daemon/admin/admin_trust.hpp"
+#include "daemon/apt/apt_keys_handler.hpp"
+
 namespace mirrord {
 namespace {
 
@@ -68,11 +71,19 @@ class AdminApi {
     if (path.rfind("/v1/jobs/", 0) == 0) {
       return only_get(request, [&] { return job(path.substr(9)); });
     }
+    if (path == "/v1/keys/apt") {
+      return only_get(request, [&] { return apt_public_key_response(deps_.storage_root); });
+    }
     if (path == "/v1/repos") {
       return only_get(request, [&] { return repos(); });
     }
     if (path == "/v1/policies") {
       return only_get(request, [&] { return policies(); });
+    }
+    if (auto trust = handle_trust_request(
+            AdminTrustDeps{deps_.catalog, deps_.jobs, deps_.policies, deps_.storage_root},
+            request)) {
+      return *trust;
     }
     return error_response(404, "no such admin endpoint: " + path);
   }

@@ -2,7 +2,9 @@
 
 #include "daemon/hf/hf_pull.hpp"
 #include "daemon/hf/hf_routes.hpp"
+#include "daemon/hf/hf_serve_manifest.hpp"
 #include "daemon/hf/hf_source.hpp"
+#include "daemon/trust/mirror_keys.hpp"
 
 namespace mirrord {
 
@@ -14,12 +16,20 @@ Ecosystem make_hf_ecosystem(std::shared_ptr<const EcosystemContext> context) {
   hf.source = "hf";
   hf.make_pull_work = [context, source](const Policy& policy) -> JobWork {
     return [context, source, target = policy.hf](JobContext& job) {
-      HfPullDeps deps{*source, *context->store, *context->catalog,
-                      context->config.parallel_files};
+      HfPullDeps deps{*source, *context->store, *context->catalog, context->config.parallel_files,
+                      manifest_key_path(context->config)};
       return run_hf_pull(target, deps, job);
     };
   };
-  hf.routes = make_hf_routes(context->catalog, context->store, options);
+  // The manifest routes first: the HF routes answer every other /api/models/... path.
+  auto manifests = make_hf_manifest_route(context->catalog, manifest_key_path(context->config));
+  auto routes = make_hf_routes(context->catalog, context->store, options);
+  hf.routes = [manifests, routes](const http::Request& request) -> std::optional<http::Response> {
+    if (auto answer = manifests(request)) {
+      return answer;
+    }
+    return routes(request);
+  };
   return hf;
 }
 

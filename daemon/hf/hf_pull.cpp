@@ -1,5 +1,7 @@
 #include "daemon/hf/hf_pull.hpp"
 
+#include "daemon/hf/hf_admit.hpp"
+
 #include <algorithm>
 #include <mutex>
 #include <thread>
@@ -9,8 +11,7 @@ namespace mirrord {
 namespace {
 
 bool is_commit_id(const std::string& revision) {
-  return revision.size() == 40 &&
-         std::all_of(revision.begin(), revision.end(), [](char c) {
+  return revision.size() == 40 && std::all_of(revision.begin(), revision.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
          });
 }
@@ -35,8 +36,9 @@ std::string describe_failure(const ManifestEntry& entry, const Error& error) {
   switch (error.code) {
     case ErrorCode::kDigestMismatch:
     case ErrorCode::kSizeMismatch:
-      hint = "the upstream served bytes that do not match its own metadata; nothing was "
-             "published. Retry later or configure another [upstream.hf] endpoint";
+      hint =
+          "the upstream served bytes that do not match its own metadata; nothing was "
+          "published. Retry later or configure another [upstream.hf] endpoint";
       break;
     case ErrorCode::kNoSpace:
       hint = "free space in the storage root, then pull again (finished files are kept)";
@@ -55,8 +57,12 @@ std::string describe_failure(const ManifestEntry& entry, const Error& error) {
 class FileFetchPool {
  public:
   FileFetchPool(const HfManifest& manifest, const std::vector<ManifestEntry>& entries,
-                const HfPullDeps& deps, JobContext& context)
-      : manifest_(manifest), entries_(entries), deps_(deps), context_(context),
+                const HfPullDeps& deps, JobContext& context, HfAdmitter& admitter)
+      : manifest_(manifest),
+        entries_(entries),
+        deps_(deps),
+        context_(context),
+        admitter_(admitter),
         results_(entries.size()) {}
 
   // Fetches every entry; returns the first failure, if any, after all workers stopped.
@@ -90,6 +96,11 @@ class FileFetchPool {
         record_failure(entries_[index], blob.error());
         return;
       }
+      // Inspected here, on the fetching thread, so large files are checked in parallel.
+      if (Status inspected = admitter_.inspect(entries_[index], *blob); !inspected) {
+        record_failure(entries_[index], inspected.error());
+        return;
+      }
       results_[index] = *blob;
       context_.file_done();
     }
@@ -109,8 +120,8 @@ class FileFetchPool {
         counted += bytes;
         context_.add_bytes(std::min(bytes, room));
       };
-      auto blob = deps_.source.fetch_file(manifest_, entry, deps_.store, progress,
-                                          context_.cancel_flag());
+      auto blob =
+          deps_.source.fetch_file(manifest_, entry, deps_.store, progress, context_.cancel_flag());
       if (!blob && blob.error().code == ErrorCode::kConflict && !context_.cancelled()) {
         // Another pull is ingesting the same bytes right now: wait for it, then reuse its blob.
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -140,6 +151,7 @@ class FileFetchPool {
   const std::vector<ManifestEntry>& entries_;
   const HfPullDeps& deps_;
   JobContext& context_;
+  HfAdmitter& admitter_;
   std::vector<BlobInfo> results_;
   std::atomic<std::size_t> next_{0};
   std::atomic<bool> failed_{false};
@@ -161,35 +173,59 @@ std::vector<SnapshotFile> snapshot_files(const std::vector<ManifestEntry>& entri
   return files;
 }
 
+// The files of the plan to fetch: those the include/exclude patterns select, and model.sig, which
+// signature checks need whatever the patterns say; files over max_file_size are withheld.
+std::vector<ManifestEntry> files_to_fetch(const HfTarget& target, const HfManifest& manifest,
+                                          HfAdmitter& admitter) {
+  std::vector<ManifestEntry> selected;
+  for (const auto& entry : manifest.files) {
+    const bool signature =
+        entry.path == kModelSignatureFile && target.admission.signature != SignatureRule::kIgnore;
+    if ((target.selects(entry.path) || signature) && admitter.admits_size(entry)) {
+      selected.push_back(entry);
+    }
+  }
+  return selected;
+}
+
+Result<std::optional<SigningKey>> manifest_key(const HfPullDeps& deps) {
+  if (deps.manifest_key_file.empty()) {
+    return std::optional<SigningKey>();
+  }
+  auto key = SigningKey::load_or_create(deps.manifest_key_file);
+  if (!key) {
+    return make_error(key.error().code, "the manifest-signing key: " + key.error().message);
+  }
+  return std::optional<SigningKey>(std::move(*key));
+}
+
 }  // namespace
 
 Status run_hf_pull(const HfTarget& target, const HfPullDeps& deps, JobContext& context) {
   MIRRORD_TRY_ASSIGN(HfManifest manifest, deps.source.plan(target, context.cancel_flag()));
   context.set_commit(manifest.commit);
-  std::vector<ManifestEntry> selected;
+  MIRRORD_TRY_ASSIGN(const std::optional<SigningKey> key, manifest_key(deps));
+  HfAdmitter admitter(target, manifest, deps.store, deps.catalog);
+  const std::vector<ManifestEntry> selected = files_to_fetch(target, manifest, admitter);
   std::uint64_t bytes = 0;
-  for (const auto& entry : manifest.files) {
-    if (target.selects(entry.path)) {
-      selected.push_back(entry);
-      bytes += entry.size;
-    }
+  for (const auto& entry : selected) {
+    bytes += entry.size;
   }
   if (selected.empty()) {
     return make_error(ErrorCode::kPolicy,
                       "no file of " + manifest.repo + "@" + manifest.commit +
-                          " is selected by the policy's include/exclude patterns");
+                          " is selected by the policy's include/exclude patterns and size limits");
   }
+  MIRRORD_TRY(admitter.check_total(bytes));
   context.set_totals(selected.size(), bytes);
-  FileFetchPool pool(manifest, selected, deps, context);
+  FileFetchPool pool(manifest, selected, deps, context, admitter);
   MIRRORD_TRY(pool.run());
   if (context.cancelled()) {
     return make_error(ErrorCode::kCancelled, "the pull was interrupted; pull again to resume");
   }
-  NewSnapshot snapshot;
-  snapshot.repo = RepoKey{manifest.repo_type, manifest.repo};
-  snapshot.commit = manifest.commit;
-  snapshot.files = snapshot_files(selected, pool.results());
-  snapshot.info_json = manifest.info_json;
+  MIRRORD_TRY_ASSIGN(
+      NewSnapshot snapshot,
+      admitter.conclude(snapshot_files(selected, pool.results()), key ? &*key : nullptr));
   if (!is_commit_id(target.revision)) {
     snapshot.refs.push_back(target.revision);
   }

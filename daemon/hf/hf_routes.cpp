@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/catalog_generation.hpp"
 #include "daemon/hf/hf_serve_handlers.hpp"
 #include "daemon/hf/hf_serve_json.hpp"
 
@@ -119,8 +120,15 @@ std::optional<http::Response> route(const hf::HfServeContext& ctx, const http::R
 
 http::Route make_hf_routes(std::shared_ptr<Catalog> catalog, std::shared_ptr<BlobStore> store,
                            HfRoutesOptions options) {
-  auto ctx = std::make_shared<const hf::HfServeContext>(hf::HfServeContext{
-      hf::HfCatalogView(std::move(catalog)), std::move(store), std::move(options)});
+  // A catalog that counts its publishes (the daemon's) lets the routes cache its answers; any
+  // other is asked on every request, since nothing would tell the cache that it went stale.
+  std::shared_ptr<const CatalogGeneration> generation;
+  if (auto counting = std::dynamic_pointer_cast<GenerationCatalog>(catalog)) {
+    generation = counting->generation();
+  }
+  auto ctx = std::make_shared<const hf::HfServeContext>(
+      hf::HfServeContext{hf::HfCatalogView(std::move(catalog), std::move(generation)),
+                         std::move(store), std::move(options)});
   return [ctx](const http::Request& request) { return route(*ctx, request); };
 }
 

@@ -7,7 +7,7 @@
 // catalog keeps no modes) and each file's git blob id (of the LFS pointer for LFS files). For the
 // usual repo of plain files this equals the upstream tree id; clients do not check it either way.
 //
-// Not thread-safe; build one per request (a cache can keep them per snapshot later).
+// Immutable once built: HfCatalogView keeps one per snapshot and shares it between requests.
 #pragma once
 
 #include <map>
@@ -42,6 +42,7 @@ class RepoTree {
   // The entries below the directory `path`: direct children, or every descendant when
   // `recursive`. Sorted by path. Empty when `path` is not a directory.
   std::vector<TreeEntry> list(const std::string& path, bool recursive) const;
+  std::size_t file_count() const { return files_.size(); }
 
  private:
   struct Node;

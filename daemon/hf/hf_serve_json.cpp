@@ -58,7 +58,10 @@ std::string dump_json(const nlohmann::json& value) {
 }
 
 http::Response json_answer(const http::Request& request, const nlohmann::json& value, int status) {
-  std::string body = dump_json(value);
+  return json_text_answer(request, dump_json(value), status);
+}
+
+http::Response json_text_answer(const http::Request& request, std::string body, int status) {
   http::Response response;
   response.status = status;
   response.headers.set("Content-Type", std::string(kJsonType));

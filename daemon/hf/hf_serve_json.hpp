@@ -18,6 +18,8 @@ std::string dump_json(const nlohmann::json& value);
 // same headers and no body.
 http::Response json_answer(const http::Request& request, const nlohmann::json& value,
                            int status = 200);
+// The same answer for a body already rendered with dump_json.
+http::Response json_text_answer(const http::Request& request, std::string body, int status = 200);
 
 // Removes, at any depth, keys starting with "xet" (any case) and string values that carry a URL
 // of an upstream host (huggingface.co, hf.co, modelscope.cn and their subdomains). Arrays lose

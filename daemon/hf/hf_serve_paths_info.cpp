@@ -85,11 +85,11 @@ class PathsInfoAnswer {
  private:
   std::optional<HfError> add_directory(const std::string& path, nlohmann::json& out) {
     if (!tree_) {
-      auto files = catalog_.list_files(snapshot_.id);
-      if (!files.ok()) {
-        return files.error();
+      auto tree = catalog_.repo_tree(snapshot_.id);
+      if (!tree.ok()) {
+        return tree.error();
       }
-      tree_ = std::make_unique<RepoTree>(std::move(files.value()));
+      tree_ = std::move(tree.value());
     }
     if (const auto entry = tree_->entry(path); entry && entry->is_directory()) {
       out.push_back(tree_entry_json(*entry));
@@ -100,7 +100,7 @@ class PathsInfoAnswer {
   const HfCatalogView& catalog_;
   const SnapshotInfo& snapshot_;
   std::set<std::string> seen_;
-  std::unique_ptr<RepoTree> tree_;
+  std::shared_ptr<const RepoTree> tree_;
 };
 
 }  // namespace

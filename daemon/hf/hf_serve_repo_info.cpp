@@ -111,12 +111,22 @@ http::Response serve_repo_info(const HfServeContext& ctx, const http::Request& r
   if (!resolved.ok()) {
     return error_response(request, resolved.error());
   }
-  auto files = ctx.catalog.list_files(resolved.value().snapshot.id);
-  if (!files.ok()) {
-    return error_response(request, files.error());
-  }
+  const ResolvedRevision& snapshot = resolved.value();
   const bool with_blobs = query_flag(query.value(), "blobs", false);
-  return json_answer(request, repo_info_json(resolved.value(), files.value(), with_blobs));
+  // The body depends only on the (immutable) snapshot and the blobs flag: rendered once.
+  const std::string key =
+      "info:" + std::to_string(snapshot.snapshot.id) + (with_blobs ? ":blobs" : ":");
+  auto body = ctx.catalog.rendered(key, [&]() -> HfResult<std::string> {
+    auto files = ctx.catalog.list_files(snapshot.snapshot.id);
+    if (!files.ok()) {
+      return files.error();
+    }
+    return dump_json(repo_info_json(snapshot, *files.value(), with_blobs));
+  });
+  if (!body.ok()) {
+    return error_response(request, body.error());
+  }
+  return json_text_answer(request, *body.value());
 }
 
 }  // namespace mirrord::hf

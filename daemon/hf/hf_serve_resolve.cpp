@@ -71,13 +71,12 @@ http::Response serve_resolve(const HfServeContext& ctx, const http::Request& req
     return error_response(request, entry_not_found(path, resolved.snapshot.commit));
   }
   const SnapshotFile& entry = *file.value();
-  auto blob = ctx.store->open(entry.sha256);
-  if (!blob) {
-    return error_response(request, unavailable(blob.error()));
+  auto blob = ctx.catalog.open_blob(*ctx.store, entry.sha256);
+  if (!blob.ok()) {
+    return error_response(request, blob.error());
   }
   const std::string quoted_etag = "\"" + etag_of(entry) + "\"";
-  auto fd = std::make_shared<UniqueFd>(std::move(blob->fd));
-  return http::blob_response(request, std::move(fd), entry.size,
+  return http::blob_response(request, std::move(blob.value().fd), entry.size,
                              file_headers(entry, resolved, quoted_etag), quoted_etag);
 }
 

@@ -145,11 +145,11 @@ http::Response serve_tree(const HfServeContext& ctx, const http::Request& reques
   if (!path.ok()) {
     return error_response(request, path.error());
   }
-  auto files = ctx.catalog.list_files(snapshot.id);
-  if (!files.ok()) {
-    return error_response(request, files.error());
+  auto built = ctx.catalog.repo_tree(snapshot.id);
+  if (!built.ok()) {
+    return error_response(request, built.error());
   }
-  const RepoTree tree(std::move(files.value()));
+  const RepoTree& tree = *built.value();
   const auto entry = tree.entry(path.value());
   if (!entry) {
     return error_response(request, entry_not_found(path.value(), snapshot.commit));

@@ -1,10 +1,9 @@
 #include "daemon/http/connection.hpp"
 
-#include <sys/sendfile.h>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
@@ -17,10 +16,11 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <cctype>
-#include <cerrno>
 #include <chrono>
+#include <type_traits>
 
 #include "daemon/http/access_log.hpp"
+#include "daemon/http/socket_io.hpp"
 #include "daemon/http/wire.hpp"
 
 namespace mirrord::http {
@@ -30,17 +30,25 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using beast::error_code;
-using net::awaitable;
-constexpr auto kUseTuple = net::as_tuple(net::use_awaitable);
+// The concrete executor of a single-threaded loop: no type erasure, no strand on any I/O.
+using Executor = net::io_context::executor_type;
+template <class T = void>
+using awaitable = net::awaitable<T, Executor>;
+constexpr auto kUseAwaitable = net::use_awaitable_t<Executor>{};
+constexpr auto kUseTuple = net::as_tuple(kUseAwaitable);
+using Timer = net::basic_waitable_timer<std::chrono::steady_clock,
+                                        net::wait_traits<std::chrono::steady_clock>, Executor>;
 
-// Bytes sent by one sendfile(2) before the coroutine yields its thread to others.
-constexpr std::uint64_t kSendSliceBytes = 16 << 20;
+// Bytes sent by one sendfile(2) before the coroutine yields its thread to the other connections
+// of its loop: nginx's sendfile_max_chunk. Larger slices let one download fill its socket buffer
+// and then wait for it to drain, while the others on the loop wait too.
+constexpr std::uint64_t kSendSliceBytes = 2 << 20;
 // How long a closing connection keeps reading what the client still sends, so that the kernel
 // does not answer those bytes with a reset that would destroy our final response in flight.
 constexpr std::chrono::seconds kLingerTime{2};
 
 template <class Protocol>
-using Stream = beast::basic_stream<Protocol, net::any_io_executor, beast::unlimited_rate_policy>;
+using Stream = beast::basic_stream<Protocol, Executor, beast::unlimited_rate_policy>;
 using RequestParser = bhttp::request_parser<bhttp::string_body>;
 
 Response error_response(int status, std::string_view message) {
@@ -74,6 +82,8 @@ std::string_view message_for(int status) {
   switch (status) {
     case 413:
       return "request body too large";
+    case 414:
+      return "request-target too long";
     case 431:
       return "request header fields too large";
     case 500:
@@ -119,13 +129,16 @@ class Connection {
     RequestParser parser;
     parser.header_limit(static_cast<std::uint32_t>(limits().max_header_bytes));
     parser.body_limit(limits().max_body_bytes);
-    stream_->expires_after(limits().header_timeout);  // one deadline for the whole head
-    auto [ec, n] = co_await bhttp::async_read_header(*stream_, buffer_, parser, kUseTuple);
+    const error_code ec = co_await read_head(parser);
     Request request = ec ? unparsed_request() : to_request(parser.get());
     if (ec)
       co_return co_await refuse_after_read_error(request, ec);
     if (auto status = refusal_status(request.method, request.target, request.headers)) {
       co_await send(request, error_response(*status, "malformed request"), false);
+      co_return false;
+    }
+    if (auto status = limit_status(request.target, request.headers)) {
+      co_await send(request, error_response(*status, message_for(*status)), false);
       co_return false;
     }
     if (!parser.is_done()) {
@@ -140,6 +153,18 @@ class Connection {
     bool http10 = parser.get().version() == 10;
     Response response = call_handler(request);
     co_return co_await send(request, std::move(response), keep_alive, http10) && keep_alive;
+  }
+
+  // Parses the head from what is already buffered (a keep-alive request usually arrives whole
+  // in one read), and reads more only when it is incomplete.
+  awaitable<error_code> read_head(RequestParser& parser) {
+    error_code ec;
+    buffer_.consume(parser.put(buffer_.data(), ec));
+    if (ec != bhttp::error::need_more)
+      co_return ec;
+    stream_->expires_after(limits().header_timeout);  // one deadline for the whole head
+    auto [read_ec, n] = co_await bhttp::async_read_header(*stream_, buffer_, parser, kUseTuple);
+    co_return read_ec;
   }
 
   Request to_request(const bhttp::request<bhttp::string_body>& message) const {
@@ -208,62 +233,81 @@ class Connection {
     auto started = std::chrono::steady_clock::now();
     WireContext context{request.method == "HEAD", http10, keep_alive, request.request_id};
     WireResponse wire = to_wire(std::move(response), context);
-    stream_->expires_after(limits().write_timeout);
-    std::array<net::const_buffer, 2> buffers{net::buffer(wire.head), net::buffer(wire.body)};
-    auto [ec, written] = co_await net::async_write(*stream_, buffers, kUseTuple);
-    std::uint64_t body_sent = ec || wire.head.size() > written ? 0 : written - wire.head.size();
-    bool ok = !ec;
+    std::uint64_t body_sent = 0;
+    bool ok = co_await send_head_and_body(wire, body_sent);
     if (ok && wire.file)
       ok = co_await send_file(*wire.file, body_sent);
     log_request(request, wire.status, body_sent, std::chrono::steady_clock::now() - started);
     co_return ok;
   }
 
+  awaitable<bool> send_head_and_body(const WireResponse& wire, std::uint64_t& body_sent) {
+    if (!ensure_non_blocking())
+      co_return false;
+    // A file body follows the head at once: let a short response leave in one TCP packet.
+    const bool more_follows = std::is_same_v<Protocol, net::ip::tcp> && wire.file.has_value();
+    const int socket = stream_->socket().native_handle();
+    std::uint64_t written = 0;
+    for (;;) {
+      auto progress = write_buffers(socket, wire.head, wire.body, written, more_follows);
+      if (progress == WriteProgress::kDone)
+        break;
+      if (progress == WriteProgress::kFailed || !co_await wait_writable())
+        co_return false;
+    }
+    body_sent = written - wire.head.size();
+    co_return true;
+  }
+
   // Sends the file range straight from the page cache: the blob never passes through user space.
   awaitable<bool> send_file(const FileBody& file, std::uint64_t& sent) {
-    auto& socket = stream_->socket();
-    error_code ec;
-    socket.native_non_blocking(true, ec);
     if (!file.fd) {
       log_server_error("response has a file body without a file; connection dropped");
       co_return false;
     }
-    if (ec)
-      co_return false;
-    auto offset = static_cast<off_t>(file.offset);
+    const int socket = stream_->socket().native_handle();
+    std::uint64_t offset = file.offset;
+    std::uint64_t done = 0;
     std::uint64_t since_yield = 0;
-    while (sent < file.length) {
-      std::size_t chunk = static_cast<std::size_t>(std::min(file.length - sent, kSendSliceBytes));
-      ssize_t n = ::sendfile(socket.native_handle(), file.fd->get(), &offset, chunk);
-      if (n > 0) {
-        sent += static_cast<std::uint64_t>(n);
-        since_yield += static_cast<std::uint64_t>(n);
+    while (done < file.length) {
+      const std::uint64_t before = done;
+      bool short_file = false;
+      auto progress = send_file_some(socket, file.fd->get(), offset,
+                                     std::min(file.length - done, kSendSliceBytes), done,
+                                     short_file);
+      sent += done - before;
+      if (progress == WriteProgress::kDone) {
+        since_yield += done - before;
         if (since_yield >= kSendSliceBytes) {
           since_yield = 0;
-          co_await net::post(stream_->get_executor(), net::use_awaitable);
+          co_await net::post(stream_->get_executor(), kUseAwaitable);
         }
         continue;
       }
-      if (n == 0) {
+      if (short_file)
         log_server_error("blob shorter than the range being served; connection dropped");
-        co_return false;
-      }
-      if (errno == EINTR)
-        continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK)
+      if (progress == WriteProgress::kFailed || !co_await wait_writable())
         co_return false;
       since_yield = 0;
-      if (!co_await wait_writable())
-        co_return false;
     }
     co_return true;
+  }
+
+  // The writes above are direct system calls: the socket must not block.
+  bool ensure_non_blocking() {
+    if (!non_blocking_) {
+      error_code ec;
+      stream_->socket().native_non_blocking(true, ec);
+      non_blocking_ = !ec;
+    }
+    return non_blocking_;
   }
 
   // Waits until the socket takes more bytes, for at most write_timeout.
   awaitable<bool> wait_writable() {
     using namespace net::experimental::awaitable_operators;
     auto& socket = stream_->socket();
-    net::steady_timer timer(stream_->get_executor(), limits().write_timeout);
+    Timer timer(stream_->get_executor(), limits().write_timeout);
     auto result = co_await (socket.async_wait(Protocol::socket::wait_write, kUseTuple) ||
                             timer.async_wait(kUseTuple));
     if (result.index() != 0)
@@ -291,6 +335,7 @@ class Connection {
   std::string peer_;
   ServeContext context_;
   beast::flat_buffer buffer_;
+  bool non_blocking_ = false;  // set once on the socket, for sendfile
 };
 
 // Unregisters the connection however its coroutine ends, even when the io_context is destroyed
@@ -323,7 +368,7 @@ void serve_connection(Socket socket, std::string peer, ServeContext context) {
   using Protocol = typename Socket::protocol_type;
   auto stream = std::make_shared<Stream<Protocol>>(std::move(socket));
   auto executor = stream->get_executor();
-  // The closer runs on the connection's strand, so it never races the coroutine's own I/O.
+  // The closer runs on the connection's loop, so it never races the coroutine's own I/O.
   std::weak_ptr<Stream<Protocol>> weak = stream;
   auto id = context.registry->add([weak, executor] {
     net::post(executor, [weak] {
@@ -351,9 +396,9 @@ void serve_connection(Socket socket, std::string peer, ServeContext context) {
       });
 }
 
-template void serve_connection<net::ip::tcp::socket>(net::ip::tcp::socket, std::string,
-                                                     ServeContext);
-template void serve_connection<net::local::stream_protocol::socket>(
-    net::local::stream_protocol::socket, std::string, ServeContext);
+template void serve_connection<net::basic_stream_socket<net::ip::tcp, Executor>>(
+    net::basic_stream_socket<net::ip::tcp, Executor>, std::string, ServeContext);
+template void serve_connection<net::basic_stream_socket<net::local::stream_protocol, Executor>>(
+    net::basic_stream_socket<net::local::stream_protocol, Executor>, std::string, ServeContext);
 
 }  // namespace mirrord::http

@@ -12,7 +12,6 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
 #include <cstring>
@@ -26,15 +25,21 @@ namespace {
 namespace net = boost::asio;
 using net::ip::tcp;
 using Local = net::local::stream_protocol;
-constexpr auto kUseTuple = net::as_tuple(net::use_awaitable);
+using Executor = net::io_context::executor_type;
+constexpr auto kUseTuple = net::as_tuple(net::use_awaitable_t<Executor>{});
+template <class Protocol>
+using Socket = net::basic_stream_socket<Protocol, Executor>;
+using Timer = net::basic_waitable_timer<std::chrono::steady_clock,
+                                        net::wait_traits<std::chrono::steady_clock>, Executor>;
 
 // How long the accept loop pauses after a failure such as EMFILE, instead of spinning on it.
 constexpr std::chrono::milliseconds kAcceptBackoff{100};
 
+// Acceptors live on the loop of the thread that calls Server::run(), which runs it alone.
 template <class Protocol>
-using Acceptor = net::basic_socket_acceptor<Protocol, net::any_io_executor>;
+using Acceptor = net::basic_socket_acceptor<Protocol, Executor>;
 
-std::string peer_name(const tcp::socket& socket) {
+std::string peer_name(const Socket<tcp>& socket) {
   boost::system::error_code ec;
   auto endpoint = socket.remote_endpoint(ec);
   if (ec)
@@ -44,31 +49,32 @@ std::string peer_name(const tcp::socket& socket) {
   return host + ":" + std::to_string(endpoint.port());
 }
 
-std::string peer_name(const Local::socket&) {
+std::string peer_name(const Socket<Local>&) {
   return "unix";
 }
 
-void tune(tcp::socket& socket) {
+void tune(Socket<tcp>& socket) {
   // A response head and a short body go out at once instead of waiting for the peer's ACK.
   boost::system::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
 }
-void tune(Local::socket&) {}
+void tune(Socket<Local>&) {}
 
 template <class Protocol>
-net::awaitable<void> accept_loop(std::shared_ptr<Acceptor<Protocol>> acceptor, net::io_context& io,
-                                 ServeContext context) {
+net::awaitable<void, Executor> accept_loop(std::shared_ptr<Acceptor<Protocol>> acceptor,
+                                           ServeContext context) {
   while (acceptor->is_open()) {
-    auto [ec, accepted] = co_await acceptor->async_accept(net::make_strand(io), kUseTuple);
+    // The new socket belongs to the next thread's loop, which serves it from then on.
+    auto [ec, accepted] = co_await acceptor->async_accept(context.next_loop(), kUseTuple);
     if (ec == net::error::operation_aborted || !acceptor->is_open())
       break;
     if (ec) {
       log_server_error("accept failed: " + ec.message());
-      net::steady_timer pause(acceptor->get_executor(), kAcceptBackoff);
+      Timer pause(acceptor->get_executor(), kAcceptBackoff);
       co_await pause.async_wait(kUseTuple);
       continue;
     }
-    typename Protocol::socket socket(std::move(accepted));
+    Socket<Protocol> socket(std::move(accepted));
     tune(socket);
     std::string peer = peer_name(socket);
     serve_connection(std::move(socket), std::move(peer), context);
@@ -82,7 +88,7 @@ class AcceptingListener final : public Listener {
       : acceptor_(std::move(acceptor)) {}
 
   void close() override {
-    // On the acceptor's strand: the accept loop touches the acceptor only from there.
+    // On the acceptor's loop: the accept loop touches the acceptor only from there.
     net::post(acceptor_->get_executor(), [acceptor = acceptor_] {
       boost::system::error_code ec;
       acceptor->close(ec);
@@ -95,8 +101,8 @@ class AcceptingListener final : public Listener {
 
 template <class Protocol>
 std::unique_ptr<Listener> start_accepting(std::shared_ptr<Acceptor<Protocol>> acceptor,
-                                          net::io_context& io, ServeContext context) {
-  net::co_spawn(acceptor->get_executor(), accept_loop<Protocol>(acceptor, io, std::move(context)),
+                                          ServeContext context) {
+  net::co_spawn(acceptor->get_executor(), accept_loop<Protocol>(acceptor, std::move(context)),
                 [](std::exception_ptr failure) {
                   if (failure)
                     log_server_error("accept loop ended by an exception");
@@ -159,7 +165,7 @@ Status remove_stale_socket(const std::filesystem::path& path) {
 Result<BoundListener> open_tcp_listener(net::io_context& io, const std::string& host,
                                         std::uint16_t port, ServeContext context) {
   MIRRORD_TRY_ASSIGN(tcp::endpoint endpoint, resolve_endpoint(io, host, port));
-  auto acceptor = std::make_shared<Acceptor<tcp>>(net::make_strand(io));
+  auto acceptor = std::make_shared<Acceptor<tcp>>(io.get_executor());
   std::string where = host + ":" + std::to_string(port);
   boost::system::error_code ec;
   acceptor->open(endpoint.protocol(), ec);
@@ -177,7 +183,7 @@ Result<BoundListener> open_tcp_listener(net::io_context& io, const std::string& 
   std::uint16_t bound = acceptor->local_endpoint(ec).port();
   if (ec)
     return socket_error("local endpoint " + where, ec);
-  return BoundListener{start_accepting<tcp>(std::move(acceptor), io, std::move(context)), bound};
+  return BoundListener{start_accepting<tcp>(std::move(acceptor), std::move(context)), bound};
 }
 
 Result<std::unique_ptr<Listener>> open_unix_listener(net::io_context& io,
@@ -188,7 +194,7 @@ Result<std::unique_ptr<Listener>> open_unix_listener(net::io_context& io,
     return make_error(ErrorCode::kInvalidInput, "unix socket path too long: " + path.string());
   }
   MIRRORD_TRY(remove_stale_socket(path));
-  auto acceptor = std::make_shared<Acceptor<Local>>(net::make_strand(io));
+  auto acceptor = std::make_shared<Acceptor<Local>>(io.get_executor());
   boost::system::error_code ec;
   acceptor->open(Local(), ec);
   if (ec)
@@ -203,7 +209,7 @@ Result<std::unique_ptr<Listener>> open_unix_listener(net::io_context& io,
   acceptor->listen(net::socket_base::max_listen_connections, ec);
   if (ec)
     return socket_error("listen " + path.string(), ec);
-  return start_accepting<Local>(std::move(acceptor), io, std::move(context));
+  return start_accepting<Local>(std::move(acceptor), std::move(context));
 }
 
 }  // namespace mirrord::http

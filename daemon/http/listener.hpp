@@ -1,5 +1,5 @@
 // Listeners: a bound, listening socket (TCP or Unix stream) and the coroutine that accepts on it
-// and hands each connection to serve_connection on a strand of its own.
+// and hands each connection to serve_connection on the loop of one of the server's threads.
 #pragma once
 
 #include <cstdint>

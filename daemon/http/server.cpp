@@ -1,5 +1,6 @@
 #include "daemon/http/server.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -16,7 +17,15 @@ namespace mirrord::http {
 namespace {
 
 namespace net = boost::asio;
+using WorkGuard = net::executor_work_guard<net::io_context::executor_type>;
 
+// Each loop is run by exactly one thread (a hint that lets Asio skip some locking).
+constexpr int kOneThread = 1;
+
+// One event loop per thread, each serving its share of the connections (round robin at
+// accept). The calling thread of run() runs the main loop, which also holds the listeners and
+// the signal handling; a connection never moves between threads, so its handlers need no strand
+// and no lock, and threads never wake each other up to hand work over.
 class ServerImpl final : public Server {
  public:
   explicit ServerImpl(ServerLimits limits) : limits_(limits), registry_(limits.max_connections) {}
@@ -24,45 +33,47 @@ class ServerImpl final : public Server {
   Result<std::uint16_t> listen_tcp(const std::string& host, std::uint16_t port,
                                    Handler handler) override {
     MIRRORD_TRY_ASSIGN(BoundListener bound,
-                       open_tcp_listener(io_, host, port, context_for(std::move(handler))));
+                       open_tcp_listener(main_, host, port, context_for(std::move(handler))));
     keep(std::move(bound.listener));
     return bound.port;
   }
 
   Status listen_unix(const std::filesystem::path& path, unsigned mode, Handler handler) override {
     MIRRORD_TRY_ASSIGN(auto listener,
-                       open_unix_listener(io_, path, mode, context_for(std::move(handler))));
+                       open_unix_listener(main_, path, mode, context_for(std::move(handler))));
     keep(std::move(listener));
     return {};
   }
 
   void run(int threads) override {
-    io_.restart();  // a previous run() left the context stopped
-    net::signal_set signals(io_, SIGINT, SIGTERM);
+    main_.restart();  // a previous run() left the loop stopped
+    net::signal_set signals(main_, SIGINT, SIGTERM);
     signals.async_wait([this](const boost::system::error_code& ec, int) {
       if (!ec)
         stop();
     });
+    std::vector<net::io_context*> extra = start_extra_loops(threads);
     {
       std::lock_guard lock(mutex_);
       signals_ = &signals;
     }
     std::vector<std::thread> workers;
-    for (int i = 1; i < threads; ++i)
-      workers.emplace_back([this] { io_.run(); });
-    io_.run();
+    for (net::io_context* loop : extra)
+      workers.emplace_back([loop] { loop->run(); });
+    main_.run();
     for (auto& worker : workers)
       worker.join();
     std::lock_guard lock(mutex_);
     signals_ = nullptr;
   }
 
-  // Closing every listener, connection and the signal wait leaves io_ without work, so every
-  // thread in run() returns once the handlers in progress have finished.
+  // Closing every listener, connection and the signal wait leaves the loops without work, so
+  // every thread in run() returns once the handlers in progress have finished.
   void stop() override {
     std::vector<Listener*> listeners;
     {
       std::lock_guard lock(mutex_);
+      stopping_ = true;
       for (auto& listener : listeners_)
         listeners.push_back(listener.get());
     }
@@ -70,19 +81,45 @@ class ServerImpl final : public Server {
       listener->close();
     registry_.close_all();
     // Posted rather than done here: run() may not have started, and the signal_set belongs to
-    // the threads of run(). A post made before run() is handled once it starts.
-    net::post(io_, [this] {
+    // the main loop's thread. A post made before run() is handled once it starts.
+    net::post(main_, [this] {
       std::lock_guard lock(mutex_);
       if (signals_ != nullptr) {
         boost::system::error_code ec;
         signals_->cancel(ec);
       }
+      guards_.clear();  // the other loops may end once their connections are closed
     });
   }
 
  private:
+  // The loops of the threads beyond the calling one, kept busy (guarded) until stop().
+  std::vector<net::io_context*> start_extra_loops(int threads) {
+    std::lock_guard lock(mutex_);
+    while (static_cast<int>(extra_.size()) < threads - 1)
+      extra_.push_back(std::make_unique<net::io_context>(kOneThread));
+    loops_ = {&main_};
+    std::vector<net::io_context*> extra;
+    for (int i = 0; i + 1 < threads; ++i) {
+      extra_[i]->restart();
+      if (!stopping_)
+        guards_.emplace_back(extra_[i]->get_executor());
+      loops_.push_back(extra_[i].get());
+      extra.push_back(extra_[i].get());
+    }
+    return extra;
+  }
+
+  // Called by the accept loops, which all run on the main loop's thread.
+  net::io_context& next_loop() {
+    net::io_context& loop = *loops_[next_ % loops_.size()];
+    ++next_;
+    return loop;
+  }
+
   ServeContext context_for(Handler handler) {
-    return ServeContext{std::make_shared<const Handler>(std::move(handler)), limits_, &registry_};
+    return ServeContext{std::make_shared<const Handler>(std::move(handler)), limits_, &registry_,
+                        [this]() -> net::io_context& { return next_loop(); }};
   }
 
   void keep(std::unique_ptr<Listener> listener) {
@@ -93,14 +130,19 @@ class ServerImpl final : public Server {
       listeners_.back()->close();
   }
 
-  // Declaration order is destruction order in reverse: the io_context destroys suspended
-  // connection coroutines, whose guards still reach the registry, and it must outlive the
-  // listeners' acceptors.
+  // Declaration order is destruction order in reverse: the loops destroy suspended connection
+  // coroutines, whose guards still reach the registry, and they must outlive the listeners'
+  // acceptors.
   const ServerLimits limits_;
   ConnectionRegistry registry_;
-  net::io_context io_;
+  net::io_context main_{kOneThread};
+  std::vector<std::unique_ptr<net::io_context>> extra_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Listener>> listeners_;
+  std::vector<WorkGuard> guards_;
+  std::vector<net::io_context*> loops_;  // set by run() before its loop starts
+  std::size_t next_ = 0;
+  bool stopping_ = false;
   net::signal_set* signals_ = nullptr;  // set while run() is running
 };
 

@@ -118,6 +118,14 @@ std::optional<int> refusal_status(std::string_view method, std::string_view targ
   return std::nullopt;
 }
 
+std::optional<int> limit_status(std::string_view target, const Headers& headers) {
+  if (target.size() > kMaxRequestTargetBytes)
+    return 414;
+  if (headers.items().size() > kMaxHeaderFields)
+    return 431;
+  return std::nullopt;
+}
+
 WireResponse to_wire(Response response, const WireContext& context) {
   WireResponse wire;
   wire.status = response.status >= 100 && response.status <= 999 ? response.status : 500;
@@ -129,6 +137,11 @@ WireResponse to_wire(Response response, const WireContext& context) {
     length = 0;
 
   wire.head = status_line(wire.status);
+  std::size_t head_size = 160;  // the server's own headers
+  for (const auto& [name, value] : response.headers.items()) {
+    head_size += name.size() + value.size() + 4;
+  }
+  wire.head.reserve(wire.head.size() + head_size);
   for (const auto& [name, value] : response.headers.items()) {
     if (is_server_owned(name) || !is_safe_header(name, value))
       continue;
@@ -182,10 +195,15 @@ std::string http_date(std::time_t when) {
 std::string next_request_id() {
   static const std::uint32_t prefix = std::random_device{}();
   static std::atomic<std::uint32_t> counter{0};
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%08x%08x", prefix,
-                counter.fetch_add(1, std::memory_order_relaxed));
-  return std::string(buffer, 16);
+  const std::uint64_t id = (std::uint64_t{prefix} << 32) |
+                           counter.fetch_add(1, std::memory_order_relaxed);
+  // Formatted by hand: snprintf showed in profiles of small requests.
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text(16, '0');
+  for (int i = 15, shift = 0; i >= 0; --i, shift += 4) {
+    text[static_cast<std::size_t>(i)] = kHex[(id >> shift) & 0xF];
+  }
+  return text;
 }
 
 }  // namespace mirrord::http

@@ -20,6 +20,13 @@ namespace mirrord::http {
 std::optional<int> refusal_status(std::string_view method, std::string_view target,
                                   const Headers& headers);
 
+// Limits on the request head beyond Beast's byte limit (security.md §7): a request-target longer
+// than kMaxRequestTargetBytes gets 414, more than kMaxHeaderFields header fields get 431. nullopt
+// when the request is within both.
+inline constexpr std::size_t kMaxRequestTargetBytes = 8 * 1024;
+inline constexpr std::size_t kMaxHeaderFields = 100;
+std::optional<int> limit_status(std::string_view target, const Headers& headers);
+
 struct WireContext {
   bool head_request = false;  // never send a body
   bool http10 = false;        // the client spoke HTTP/1.0: keep-alive must be announced

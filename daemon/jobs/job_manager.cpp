@@ -6,6 +6,9 @@
 namespace mirrord {
 namespace {
 
+// Ended jobs remembered in memory when their final record could not be written.
+constexpr std::size_t kMaxUnrecordedJobs = 1000;
+
 std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -82,6 +85,9 @@ Result<std::optional<JobRecord>> JobManager::get(std::int64_t id) {
     if (auto it = live_.find(id); it != live_.end()) {
       return std::optional<JobRecord>(snapshot_of(*it->second));
     }
+    if (auto it = unrecorded_.find(id); it != unrecorded_.end()) {
+      return std::optional<JobRecord>(it->second);
+    }
   }
   return catalog_->get_job(id);
 }
@@ -108,17 +114,21 @@ JobRecord JobManager::snapshot_of(const Job& job) const {
   return record;
 }
 
-void JobManager::persist(const Job& job) {
+void JobManager::persist(const Job& job) { (void)record(job); }
+
+Status JobManager::record(const Job& job) {
   JobRecord record;
   {
     std::lock_guard lock(mutex_);
     record = snapshot_of(job);
   }
   record.updated_at = now_seconds();
-  if (auto status = catalog_->update_job(record); !status) {
+  Status status = catalog_->update_job(record);
+  if (!status) {
     std::fprintf(stderr, "mirrord: cannot record job %lld: %s\n",
                  static_cast<long long>(record.id), status.error().message.c_str());
   }
+  return status;
 }
 
 void JobManager::worker_loop() {
@@ -167,8 +177,14 @@ void JobManager::run_job(const std::shared_ptr<Job>& job) {
       job->record.error = status.error().message;
     }
   }
-  persist(*job);
+  const bool recorded = record(*job).ok();
   std::lock_guard lock(mutex_);
+  if (!recorded) {
+    unrecorded_[job->record.id] = snapshot_of(*job);
+    if (unrecorded_.size() > kMaxUnrecordedJobs) {
+      unrecorded_.erase(unrecorded_.begin());
+    }
+  }
   live_by_key_.erase(job->record.key);
   live_.erase(job->record.id);
 }

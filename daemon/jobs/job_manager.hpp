@@ -74,6 +74,8 @@ class JobManager {
   void run_job(const std::shared_ptr<Job>& job);
   JobRecord snapshot_of(const Job& job) const;
   void persist(const Job& job);
+  // Writes the job's record; the catalog's error (also logged) when it could not.
+  Status record(const Job& job);
 
   std::shared_ptr<Catalog> catalog_;
   std::mutex mutex_;
@@ -81,6 +83,9 @@ class JobManager {
   std::deque<std::shared_ptr<Job>> queue_;
   std::map<std::int64_t, std::shared_ptr<Job>> live_;   // queued or running, by id
   std::map<std::string, std::int64_t> live_by_key_;
+  // Ended jobs whose final record the catalog refused (a full disk): get() answers from here, so
+  // a client polling the job sees it end instead of a "running" row forever. The oldest go first.
+  std::map<std::int64_t, JobRecord> unrecorded_;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };

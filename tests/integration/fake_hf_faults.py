@@ -10,15 +10,30 @@ Kinds:
   status     answer `status` (e.g. 503, 429 with retry_after seconds) `times` times (None: always)
   tree_entry (names `repo` and `entry`, not file or path) list `entry` in the repo's tree, replacing
              the entry with the same path: lying metadata, hostile paths
+  endless    answer 200 without a Content-Length and send the file, then zeros, until the client
+             hangs up (or `seconds`, default 120): a body longer than anything declared
+  oversize   send the file plus `extra` bytes (default 4096), with a Content-Length that says so
+  lying_length  announce `extra` (default 1000) more bytes than the file has, send the file, close
+  stall      send half, wait `seconds` (default 40), send the rest; `times` times (default 1)
+  reset      send half, then reset the connection (RST); `times` times (default None: always)
+  throttle   send at most `bytes_per_second` (every time)
+  redirect   answer resolve with 302: how="loop" to the same URL (every time), or to `location`
+  body       (names `path`) answer `status` (default 200) with `body` as JSON text, `times` times
+             (None: always): invalid or hostile API documents
 Status faults apply to the first hop (`hop`="resolve", the default) or to the CDN (`hop`="cdn");
 byte faults apply wherever the bytes are served (the CDN for LFS files, resolve for the others).
+Statistics count, per file, the body bytes promised (`body_bytes`, counted before writing) and the
+bytes actually written to the socket (`sent_bytes`).
 """
 
 import threading
 import time
 
-BYTE_KINDS = ("corrupt", "truncate", "drop_once", "delay")
-KINDS = BYTE_KINDS + ("status", "tree_entry")
+BYTE_KINDS = ("corrupt", "truncate", "drop_once", "delay", "endless", "oversize", "lying_length",
+              "stall", "reset", "throttle")
+KINDS = BYTE_KINDS + ("status", "tree_entry", "redirect", "body")
+# Byte faults that bite a limited number of times (the others bite every time).
+_COUNTED_DEFAULTS = {"stall": 1, "reset": None}
 
 
 def validate_fault(fault: dict) -> dict:
@@ -39,6 +54,17 @@ def validate_fault(fault: dict) -> dict:
         fault.setdefault("how", "short")
         if fault["how"] not in ("short", "close"):
             raise ValueError("truncate: how is 'short' or 'close'")
+    if fault["kind"] in _COUNTED_DEFAULTS:
+        fault.setdefault("times", _COUNTED_DEFAULTS[fault["kind"]])
+    if fault["kind"] == "throttle" and not fault.get("bytes_per_second", 0) > 0:
+        raise ValueError("throttle: bytes_per_second must be positive")
+    if fault["kind"] == "redirect" and fault.get("how") != "loop" and "location" not in fault:
+        raise ValueError("redirect: how='loop' or a 'location'")
+    if fault["kind"] == "body":
+        if "path" not in fault or not isinstance(fault.get("body"), str):
+            raise ValueError("a body fault names a 'path' and a 'body' string")
+        fault.setdefault("status", 200)
+        fault.setdefault("times", None)
     return fault
 
 
@@ -87,7 +113,8 @@ class FaultBook:
         return None
 
     def take_byte_faults(self, file_key):
-        """The byte faults for this file; a drop_once is consumed."""
+        """The byte faults for this file; a drop_once, and one of a counted fault's `times`, is
+        consumed."""
         found = []
         with self._lock:
             for fault in self._faults:
@@ -96,8 +123,26 @@ class FaultBook:
                         if fault.get("done"):
                             continue
                         fault["done"] = True
+                    if fault["kind"] in _COUNTED_DEFAULTS and fault["times"] is not None:
+                        if fault["times"] <= 0:
+                            continue
+                        fault["times"] -= 1
                     found.append(dict(fault))
         return found
+
+    def take_path_fault(self, kind, file_key, request_path):
+        """The first `kind` fault ("redirect" or "body") for this request, consuming one of its
+        `times` when it has a count."""
+        with self._lock:
+            for fault in self._faults:
+                if fault["kind"] != kind or not _targets(fault, file_key, request_path):
+                    continue
+                if fault.get("times") is not None:
+                    if fault["times"] <= 0:
+                        continue
+                    fault["times"] -= 1
+                return dict(fault)
+        return None
 
     def tree_entries(self, repo_id):
         """Injected tree entries for this repo, by path."""
@@ -122,9 +167,13 @@ class FaultBook:
         with self._lock:
             self._file_stats_locked(file_key)["body_bytes"] += count
 
+    def add_sent_bytes(self, file_key, count):
+        with self._lock:
+            self._file_stats_locked(file_key)["sent_bytes"] += count
+
     def _file_stats_locked(self, file_key):
         return self._files.setdefault(
-            file_key, {"resolve": 0, "cdn": 0, "body_bytes": 0, "ranges": []})
+            file_key, {"resolve": 0, "cdn": 0, "body_bytes": 0, "sent_bytes": 0, "ranges": []})
 
     def snapshot(self) -> dict:
         with self._lock:

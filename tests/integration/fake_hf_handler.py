@@ -4,12 +4,28 @@ resolve with its LFS redirect, the CDN, and where each injected fault bites."""
 import base64
 import gzip
 import json
+import os
 import socket
+import struct
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler
 
 CHUNK = 16 * 1024
+
+
+class _BodyMode:
+    """How the byte faults of one response change the way its body is sent."""
+
+    def __init__(self):
+        self.cut_after_half = False  # close after half the body
+        self.extra_length = 0        # Content-Length announces this many bytes more than sent
+        self.stall_seconds = None    # pause after half the body
+        self.reset = False           # RST after half the body
+        self.rate = None             # bytes per second
+
+    def whole(self):
+        return not (self.cut_after_half or self.extra_length or self.reset)
 
 
 def parse_range(header, total):
@@ -79,6 +95,23 @@ class HubHandler(BaseHTTPRequestHandler):
         self._error(fault["status"], None, f"injected {fault['status']}", headers, file_key, hop)
         return True
 
+    def _body_fault(self, raw_path):
+        fault = self.hub.faults.take_path_fault("body", None, raw_path)
+        if fault is None:
+            return False
+        self._send(fault["status"], [("Content-Type", "application/json; charset=utf-8")],
+                   fault["body"].encode("utf-8", "surrogateescape"))
+        return True
+
+    def _redirect_fault(self, file_key):
+        raw_path, _ = self._split()
+        fault = self.hub.faults.take_path_fault("redirect", file_key, raw_path)
+        if fault is None:
+            return False
+        location = fault.get("location") or f"{self.hub.url}{self.path}"  # how="loop": itself
+        self._send(302, [("Location", location)], b"", file_key, "resolve")
+        return True
+
     # Dispatch
     def do_HEAD(self):
         self._dispatch()
@@ -100,6 +133,8 @@ class HubHandler(BaseHTTPRequestHandler):
             return self._control()
         if raw_path == "/_stats":
             return self._json(200, self.hub.faults.snapshot())
+        if self._body_fault(raw_path):
+            return None
         if self._status_fault(None, "resolve"):
             return None
         if segments[:2] == ["api", "models"] and len(segments) >= 4:
@@ -208,7 +243,7 @@ class HubHandler(BaseHTTPRequestHandler):
             return self._error(404, "EntryNotFound", f"{path} does not exist",
                                [("X-Repo-Commit", commit)])
         file_key = f"{repo_id}/{path}"
-        if self._status_fault(file_key, "resolve"):
+        if self._status_fault(file_key, "resolve") or self._redirect_fault(file_key):
             return None
         headers = [("X-Repo-Commit", commit), ("ETag", f'"{f.etag}"'),
                    ("Accept-Ranges", "bytes")]
@@ -237,17 +272,31 @@ class HubHandler(BaseHTTPRequestHandler):
                                  [("ETag", f'"{match[0].sha256}"'), ("Accept-Ranges", "bytes")])
 
     def _serve_bytes(self, content, file_key, hop, headers):
-        cut_after_half = False
+        mode = _BodyMode()
         for fault in self.hub.faults.take_byte_faults(file_key):
-            if fault["kind"] == "corrupt" and content:
+            kind = fault["kind"]
+            if kind == "corrupt" and content:
                 middle = len(content) // 2
                 content = content[:middle] + bytes([content[middle] ^ 0x01]) + content[middle + 1:]
-            elif fault["kind"] == "truncate" and fault["how"] == "short":
+            elif kind == "truncate" and fault["how"] == "short":
                 content = content[:len(content) // 2]
-            elif fault["kind"] == "delay":
+            elif kind == "delay":
                 time.sleep(float(fault.get("seconds", 1)))
-            else:
-                cut_after_half = True
+            elif kind in ("truncate", "drop_once"):
+                mode.cut_after_half = True
+            elif kind == "oversize":
+                content = content + bytes(int(fault.get("extra", 4096)))
+            elif kind == "endless":
+                return self._serve_endless(content, file_key, hop, headers,
+                                           float(fault.get("seconds", 120)))
+            elif kind == "lying_length":
+                mode.extra_length = int(fault.get("extra", 1000))
+            elif kind == "stall":
+                mode.stall_seconds = float(fault.get("seconds", 40))
+            elif kind == "reset":
+                mode.reset = True
+            elif kind == "throttle":
+                mode.rate = float(fault["bytes_per_second"])
         full_size = len(content)
         headers = [*headers, ("Content-Type", "application/octet-stream")]
         wanted = parse_range(self.headers.get("Range"), full_size)
@@ -260,27 +309,75 @@ class HubHandler(BaseHTTPRequestHandler):
             body = content[wanted[0]:wanted[1] + 1]
             headers.append(("Content-Range", f"bytes {wanted[0]}-{wanted[1]}/{full_size}"))
         accept = self.headers.get("Accept-Encoding") or ""
-        if status == 200 and "gzip" in accept and hop == "resolve" and not cut_after_half:
+        if status == 200 and "gzip" in accept and hop == "resolve" and mode.whole():
             body = gzip.compress(body)  # huggingface.co compresses small text files when allowed
             headers.append(("Content-Encoding", "gzip"))
-        headers.append(("Content-Length", str(len(body))))
+        headers.append(("Content-Length", str(len(body) + mode.extra_length)))
         self._send(status, headers, b"", file_key, hop)
         if self.command == "HEAD":
             return None
-        limit = len(body)
-        if cut_after_half:
-            limit = max(0, full_size // 2 - start)
-        self._write_body(body[:limit], file_key)
-        if limit < len(body):
-            self._drop_connection()
+        half = max(0, full_size // 2 - start)
+        if mode.stall_seconds is not None:
+            self._write_body(body[:half], file_key, mode.rate)
+            time.sleep(mode.stall_seconds)
+            self._write_body(body[half:], file_key, mode.rate)
+        elif mode.reset:
+            self._write_body(body[:half], file_key, mode.rate)
+            self._reset_connection()
+        else:
+            limit = half if mode.cut_after_half else len(body)
+            self._write_body(body[:limit], file_key, mode.rate)
+            if limit < len(body) or mode.extra_length:
+                self._drop_connection()
         return None
 
-    def _write_body(self, body, file_key):
-        # Counted before writing, so a client that has read the body always sees it in /_stats.
+    def _serve_endless(self, content, file_key, hop, headers, seconds):
+        """200 without a Content-Length: the file, then zeros until the client hangs up."""
+        raw_path, _ = self._split()
+        self.hub.faults.record(self.command, raw_path, 200, hop, file_key,
+                               self.headers.get("Range"), self.headers.get("Authorization"))
+        self.send_response(200)
+        for name, value in [*headers, ("Content-Type", "application/octet-stream"),
+                            ("Connection", "close")]:
+            self.send_header(name, value)
+        self.end_headers()
+        self.close_connection = True
+        if self.command == "HEAD":
+            return None
+        deadline = time.monotonic() + seconds
+        try:
+            self._write_body(content, file_key)
+            zeros = bytes(CHUNK)
+            while time.monotonic() < deadline:
+                self._write_body(zeros, file_key)
+        except OSError:
+            pass  # the client stopped reading: what the fault is for
+        return None
+
+    def _write_body(self, body, file_key, rate=None):
+        # Counted before writing, so a client that has read the body always sees it in /_stats;
+        # sent_bytes counts what the socket actually took.
         self.hub.faults.add_body_bytes(file_key, len(body))
-        for offset in range(0, len(body), CHUNK):
-            self.wfile.write(body[offset:offset + CHUNK])
+        chunk = CHUNK if rate is None else max(1024, min(CHUNK, int(rate / 20)))
+        for offset in range(0, len(body), chunk):
+            piece = body[offset:offset + chunk]
+            self.wfile.write(piece)
+            self.wfile.flush()
+            self.hub.faults.add_sent_bytes(file_key, len(piece))
+            if rate is not None:
+                time.sleep(len(piece) / rate)
         self.wfile.flush()
+
+    def _reset_connection(self):
+        """Closes the socket with an RST instead of a FIN (SO_LINGER 0)."""
+        self.close_connection = True
+        try:
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+            os.close(self.connection.detach())
+        except OSError:
+            pass
 
     def _drop_connection(self):
         self.close_connection = True

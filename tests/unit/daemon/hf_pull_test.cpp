@@ -1,14 +1,17 @@
 // run_hf_pull with a real store and catalog, and an in-memory upstream behind the Fetcher seam.
 #include "daemon/hf/hf_pull.hpp"
 
+#include "policies/inspect/base64.hpp"
+#include "policies/inspect/signing_key.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 namespace mirrord {
@@ -27,7 +30,7 @@ std::string read_file(const std::filesystem::path& path) {
 class MemoryHub : public Fetcher {
  public:
   std::map<std::string, std::string> files;  // path -> bytes
-  std::set<std::string> lfs;                  // paths served as LFS
+  std::set<std::string> lfs;                 // paths served as LFS
   std::string repo = "Qwen/Qwen2.5-0.5B-Instruct";
   std::map<std::string, std::string> served_override;  // path -> bytes served instead
   std::map<std::string, int> resolve_count;
@@ -108,13 +111,33 @@ class HfPullTest : public ::testing::Test {
     hub_->lfs.insert("model.safetensors");
     RetryPolicy retry;
     retry.max_attempts = 1;
-    source_ = std::make_unique<HfSource>(std::vector<std::string>{"http://127.0.0.1:9"}, hub_,
-                                         retry);
+    source_ =
+        std::make_unique<HfSource>(std::vector<std::string>{"http://127.0.0.1:9"}, hub_, retry);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  Status pull(const HfTarget& target, JobContext& context) {
-    return run_hf_pull(target, HfPullDeps{*source_, *store_, *catalog_, 3}, context);
+  Status pull(const HfTarget& target, JobContext& context,
+              const std::filesystem::path& key_file = {}) {
+    return run_hf_pull(target, HfPullDeps{*source_, *store_, *catalog_, 3, key_file}, context);
+  }
+
+  std::optional<SnapshotInfo> snapshot_of(const std::string& repo) {
+    auto snapshot = catalog_->find_snapshot(RepoKey{"model", repo}, kCommit);
+    EXPECT_TRUE(snapshot) << snapshot.error().message;
+    return snapshot ? *snapshot : std::nullopt;
+  }
+
+  nlohmann::json verdict_of(const std::string& repo) {
+    auto snapshot = snapshot_of(repo);
+    EXPECT_TRUE(snapshot.has_value());
+    return snapshot ? nlohmann::json::parse(catalog_->snapshot_trust(snapshot->id)->verdict_json)
+                    : nlohmann::json();
+  }
+
+  void add_file(const std::string& path, std::string bytes, bool lfs) {
+    hub_->files[path] = std::move(bytes);
+    if (lfs)
+      hub_->lfs.insert(path);
   }
 
   HfTarget qwen() const {
@@ -216,6 +239,148 @@ TEST_F(HfPullTest, SharedContentIsStoredOnceAcrossRepos) {
   std::size_t blobs = 0;
   ASSERT_TRUE(store_->for_each([&](const Sha256&, std::uint64_t) { ++blobs; }));
   EXPECT_EQ(blobs, 8u);
+}
+
+std::filesystem::path test_data(const std::string& relative) {
+  return std::filesystem::path(MIRRORD_TEST_DATA) / relative;
+}
+
+TEST_F(HfPullTest, RefusedPickleIsQuarantinedAndTheRestPublished) {
+  const std::string evil = read_file(test_data("pickles/malicious2_v4.pkl"));
+  add_file("pytorch_model.bin", evil, true);
+  JobContext context;
+  Status status = pull(qwen(), context);
+  ASSERT_TRUE(status) << status.error().message;
+  auto snapshot = snapshot_of("Qwen/Qwen2.5-0.5B-Instruct");
+  ASSERT_TRUE(snapshot);
+  EXPECT_EQ(snapshot->file_count, 8u);
+  EXPECT_FALSE(catalog_->find_file(snapshot->id, "pytorch_model.bin")->has_value());
+  auto held = catalog_->list_quarantine(false);
+  ASSERT_TRUE(held);
+  ASSERT_EQ(held->size(), 1u);
+  EXPECT_EQ(held->front().file.path, "pytorch_model.bin");
+  EXPECT_EQ(held->front().file.sha256, sha256_of(evil));
+  EXPECT_NE(held->front().reason.find("posix.system"), std::string::npos);
+  EXPECT_TRUE(store_->contains(sha256_of(evil)));  // kept for inspection, never served
+  const auto verdict = verdict_of("Qwen/Qwen2.5-0.5B-Instruct");
+  EXPECT_EQ(verdict["decision"], "published");
+  EXPECT_EQ(verdict["counts"]["refused"], 1);
+  EXPECT_EQ(verdict["counts"]["admitted"], 8);
+}
+
+TEST_F(HfPullTest, OnRefusalFailPublishesNothingButQuarantines) {
+  add_file("pytorch_model.bin", read_file(test_data("pickles/malicious1_v4.pkl")), true);
+  HfTarget target = qwen();
+  target.admission.on_refusal = RefusalRule::kFail;
+  JobContext context;
+  Status status = pull(target, context);
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code, ErrorCode::kPolicy);
+  EXPECT_NE(status.error().message.find("pytorch_model.bin was refused"), std::string::npos);
+  EXPECT_FALSE(*catalog_->repo_exists(RepoKey{"model", target.repo}));
+  EXPECT_EQ(catalog_->list_quarantine(false)->size(), 1u);
+}
+
+TEST_F(HfPullTest, TorchWeightsPassTheScanAndRefuseRulesThem) {
+  add_file("pytorch_model.bin",
+           read_file(test_data("hf/repos/legacy/pickled-model/pytorch_model.bin")), true);
+  JobContext scanned;
+  ASSERT_TRUE(pull(qwen(), scanned));
+  EXPECT_EQ(snapshot_of("Qwen/Qwen2.5-0.5B-Instruct")->file_count, 9u);
+  hub_->repo = "Other/Strict";
+  HfTarget strict;
+  strict.repo = "Other/Strict";
+  strict.admission.pickles = PickleRule::kRefuse;
+  JobContext refused;
+  ASSERT_TRUE(pull(strict, refused));
+  EXPECT_EQ(snapshot_of("Other/Strict")->file_count, 8u);
+  const auto verdict = verdict_of("Other/Strict");
+  EXPECT_EQ(verdict["counts"]["refused"], 1);
+}
+
+TEST_F(HfPullTest, FilesOverMaxFileSizeAreNotDownloaded) {
+  HfTarget target = qwen();
+  target.admission.max_file_size = 8000;  // below model.safetensors and tokenizer.json
+  JobContext context;
+  ASSERT_TRUE(pull(target, context));
+  EXPECT_EQ(hub_->resolve_count.count("model.safetensors"), 0u);
+  EXPECT_EQ(hub_->resolve_count.count("tokenizer.json"), 0u);
+  EXPECT_EQ(snapshot_of(target.repo)->file_count, 6u);
+  EXPECT_EQ(verdict_of(target.repo)["counts"]["withheld"], 2);
+  EXPECT_TRUE(catalog_->list_quarantine(true)->empty());  // no bytes to keep
+}
+
+TEST_F(HfPullTest, TotalOverMaxTotalSizeFailsBeforeAnyDownload) {
+  HfTarget target = qwen();
+  target.admission.max_total_size = 1000;
+  JobContext context;
+  Status status = pull(target, context);
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code, ErrorCode::kPolicy);
+  EXPECT_NE(status.error().message.find("max_total_size"), std::string::npos);
+  EXPECT_TRUE(hub_->resolve_count.empty());
+}
+
+TEST_F(HfPullTest, RemoteCodeIsRefusedByDefaultAndPublishedWhenAllowed) {
+  add_file("modeling_kimi.py", "import torch\n", false);
+  JobContext refused;
+  ASSERT_TRUE(pull(qwen(), refused));
+  EXPECT_FALSE(catalog_->find_file(snapshot_of(qwen().repo)->id, "modeling_kimi.py")->has_value());
+  EXPECT_EQ(verdict_of(qwen().repo)["remote_code"], nlohmann::json::array({"modeling_kimi.py"}));
+  hub_->repo = "Other/Allowed";
+  HfTarget allowed;
+  allowed.repo = "Other/Allowed";
+  allowed.admission.remote_code = RemoteCodeRule::kAllow;
+  JobContext published;
+  ASSERT_TRUE(pull(allowed, published));
+  EXPECT_TRUE(
+      catalog_->find_file(snapshot_of("Other/Allowed")->id, "modeling_kimi.py")->has_value());
+}
+
+TEST_F(HfPullTest, PublishedSnapshotCarriesAManifestSignedByTheMirror) {
+  const auto key_file = dir_ / "keys" / "manifest.pem";
+  JobContext context;
+  ASSERT_TRUE(pull(qwen(), context, key_file));
+  const auto trust = catalog_->snapshot_trust(snapshot_of(qwen().repo)->id);
+  ASSERT_TRUE(trust);
+  ASSERT_FALSE(trust->manifest.empty());
+  auto key = SigningKey::load_or_create(key_file);
+  ASSERT_TRUE(key);
+  const auto signature = base64_decode_strict(trust->manifest_signature);
+  ASSERT_TRUE(signature);
+  EXPECT_TRUE(verify_ed25519(key->public_pem(), trust->manifest, *signature));
+  EXPECT_FALSE(verify_ed25519(key->public_pem(), trust->manifest + " ", *signature));
+  const auto manifest = nlohmann::json::parse(trust->manifest);
+  EXPECT_EQ(manifest["commit"], kCommit);
+  EXPECT_EQ(manifest["files"].size(), 8u);
+  EXPECT_EQ(manifest["key_id"], key->key_id());
+}
+
+TEST_F(HfPullTest, ModelSigIsFetchedAndVerifiedWhateverThePatterns) {
+  hub_->files.clear();
+  hub_->lfs.clear();
+  for (const auto& entry :
+       std::filesystem::directory_iterator(test_data("model-signing/v1.1.0-elliptic-key"))) {
+    hub_->files[entry.path().filename().string()] = read_file(entry.path());
+  }
+  HfTarget target = qwen();
+  target.include = {"signme-*"};
+  target.admission.signature = SignatureRule::kRequired;
+  target.admission.trusted_keys = {test_data("model-signing/keys/certificate/signing-key-pub.pem")};
+  JobContext context;
+  Status status = pull(target, context);
+  ASSERT_TRUE(status) << status.error().message;
+  EXPECT_EQ(snapshot_of(target.repo)->file_count, 3u);  // signme-1, signme-2, model.sig
+  const auto verdict = verdict_of(target.repo);
+  EXPECT_EQ(verdict["signature"]["status"], "verified");
+  hub_->files["signme-2"] += "x";  // a different commit would carry it; same commit, new repo:
+  hub_->repo = "Other/Tampered";
+  target.repo = "Other/Tampered";
+  JobContext tampered;
+  Status refused = pull(target, tampered);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("signme-2 does not match its signed digest"),
+            std::string::npos);
 }
 
 }  // namespace

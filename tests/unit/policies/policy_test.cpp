@@ -251,8 +251,12 @@ TEST(ShippedCatalogTest, EveryFileLoadsAndTheSeedNamesResolve) {
     EXPECT_TRUE(policy->hf.selects("model-00001-of-00002.safetensors"));
     EXPECT_TRUE(policy->hf.selects("config.json"));
     EXPECT_FALSE(policy->hf.selects("pytorch_model.bin"));
-    EXPECT_FALSE(policy->hf.selects("modeling_custom.py"));
     EXPECT_FALSE(policy->hf.selects("original/consolidated.00.pth"));
+    // Only an entry whose model cannot load without its own code takes remote code, and says so.
+    const bool needs_code = std::string(name) == "kimi";
+    EXPECT_EQ(policy->hf.selects("modeling_custom.py"), needs_code);
+    EXPECT_EQ(policy->hf.admission.remote_code,
+              needs_code ? RemoteCodeRule::kAllow : RemoteCodeRule::kRefuse);
   }
   for (const Policy& policy : set->policies()) {
     auto reparsed = PolicySet::parse_file(policy.file);
