@@ -61,10 +61,18 @@ std::string repos_table(const nlohmann::json& repos) {
   for (const nlohmann::json& object : repos) {
     const Repo repo = repo_from_json(object);
     rows.push_back({repo.kind, repo.repo, repo.ref, short_commit(repo.commit),
-                    std::to_string(repo.files), human_bytes(repo.bytes), repo.state});
+                    std::to_string(repo.files), human_bytes(repo.bytes), repo.state,
+                    utc_minute(repo.published_at)});
   }
-  return render_table(
-      {{"KIND"}, {"REPO"}, {"REF"}, {"COMMIT"}, {"FILES", true}, {"SIZE", true}, {"STATE"}}, rows);
+  return render_table({{"KIND"},
+                       {"REPO"},
+                       {"REF"},
+                       {"COMMIT"},
+                       {"FILES", true},
+                       {"SIZE", true},
+                       {"STATE"},
+                       {"SYNCED (UTC)"}},
+                      rows);
 }
 
 int run_ls(const Invocation& invocation) {

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 
 namespace mirrord::cli {
 namespace {
@@ -92,6 +93,18 @@ std::string render_table(const std::vector<Column>& columns,
     table += render_row([&](std::size_t i) { return i < row.size() ? row[i] : std::string(); });
   }
   return table;
+}
+
+std::string utc_minute(std::int64_t unix_seconds) {
+  if (unix_seconds <= 0) {
+    return "-";
+  }
+  const std::time_t time = static_cast<std::time_t>(unix_seconds);
+  std::tm parts{};
+  gmtime_r(&time, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &parts);
+  return text;
 }
 
 }  // namespace mirrord::cli

@@ -18,6 +18,9 @@ std::string human_duration(double seconds);
 // The first 12 characters of a commit id, as git and the HF hub show them.
 std::string short_commit(std::string_view commit);
 
+// "2026-11-28 21:05" for unix seconds (UTC); "-" for 0 (never).
+std::string utc_minute(std::int64_t unix_seconds);
+
 struct Column {
   std::string header;
   bool align_right = false;  // numbers line up on the right

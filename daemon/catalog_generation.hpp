@@ -69,9 +69,7 @@ class GenerationCatalog final : public Catalog {
     return inner_->create_job(target, key);
   }
   Status update_job(const JobRecord& job) override { return inner_->update_job(job); }
-  Result<std::optional<JobRecord>> get_job(std::int64_t id) override {
-    return inner_->get_job(id);
-  }
+  Result<std::optional<JobRecord>> get_job(std::int64_t id) override { return inner_->get_job(id); }
   Result<std::vector<JobRecord>> list_jobs(bool active_only, int limit) override {
     return inner_->list_jobs(active_only, limit);
   }

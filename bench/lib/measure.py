@@ -59,14 +59,6 @@ def wrk(url, seconds, connections, threads=2, method="GET", paths=None):
     return result
 
 
-def curl_download(url, out="/dev/null"):
-    """One curl download; returns (bytes, seconds). Fails on an HTTP error."""
-    started = time.monotonic()
-    res = subprocess.run(["curl", "-sS", "--fail", "-o", out, "-w", "%{size_download}", url],
-                         capture_output=True, text=True, check=True)
-    return int(res.stdout), time.monotonic() - started
-
-
 def parallel_curl(urls, out_paths=None):
     """Starts one curl per URL at once; returns (total bytes, wall seconds)."""
     out_paths = out_paths or ["/dev/null"] * len(urls)

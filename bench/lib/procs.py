@@ -167,9 +167,9 @@ class Mirrord:
             f"[policies]\ndir = {toml_str(policies_dir)}\ninclude_catalog = false\n"
             f"[upstream.hf]\nendpoints = [{', '.join(toml_str(e) for e in endpoints)}]\n"
             f"[pull]\nparallel_files = {parallel_files}\n")
-        # The access log (one line per request) goes to a file only when asked: at tens of
-        # thousands of requests per second it would fill the disk of a benchmark run.
-        self.log_path = log_path
+        # The access log (one line per request) goes to a file beside the state, as a deployment
+        # writes it somewhere (journald): its cost is part of what is measured.
+        self.log_path = log_path or self.state.parent / (self.state.name + ".log")
         self.proc = None
         self.url = None
         self.admin_socket = None
@@ -177,11 +177,10 @@ class Mirrord:
 
     def start(self, timeout=30):
         started = time.monotonic()
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
-        self.proc = subprocess.Popen([mirrord_bin(), "--config", str(self.config)],
-                                     stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL)
-        if self.log_path:
-            log.close()
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen([mirrord_bin(), "--config", str(self.config)],
+                                         stdout=subprocess.PIPE, stderr=log,
+                                         stdin=subprocess.DEVNULL)
         ready = threading.Event()
 
         def read_stdout():

@@ -70,9 +70,9 @@ struct HfCatalogView::Caches {
         blobs(generation, kMaxOpenBlobs) {}
 
   GenerationCache<bool> repos;
-  GenerationCache<std::vector<RefInfo>> refs;
+  GenerationCache<RefList> refs;
   GenerationCache<std::optional<std::string>> ref_commits;
-  GenerationCache<std::optional<SnapshotInfo>> snapshots;
+  GenerationCache<SnapshotRef> snapshots;  // null: no such snapshot
   GenerationCache<std::optional<SnapshotFile>> files;
   GenerationCache<FileList> lists;
   GenerationCache<std::shared_ptr<const RepoTree>> trees;
@@ -107,23 +107,26 @@ HfResult<ResolvedRevision> HfCatalogView::snapshot_at(const RepoKey& repo,
                                                       const std::string& asked) const {
   auto snapshot = cached(
       caches_->snapshots, key_of(repo, commit),
-      [&]() -> HfResult<std::optional<SnapshotInfo>> {
+      [&]() -> HfResult<SnapshotRef> {
         auto found = catalog_->find_snapshot(repo, commit);
         if (!found) {
           return unavailable(found.error());
         }
-        return std::move(*found);
+        if (!found->has_value()) {
+          return SnapshotRef();
+        }
+        return std::make_shared<const SnapshotInfo>(std::move(**found));
       },
-      [](const std::optional<SnapshotInfo>& found) {
+      [](const SnapshotRef& found) {
         return kRecordOverhead + (found ? found->info_json.size() : 0);
       });
   if (!snapshot.ok()) {
     return snapshot.error();
   }
-  if (!snapshot.value().has_value()) {
+  if (!snapshot.value()) {
     return revision_not_found(asked);
   }
-  return ResolvedRevision{std::move(*snapshot.value()), pinned};
+  return ResolvedRevision{std::move(snapshot.value()), pinned};
 }
 
 HfResult<ResolvedRevision> HfCatalogView::default_revision(const RepoKey& repo) const {
@@ -131,9 +134,9 @@ HfResult<ResolvedRevision> HfCatalogView::default_revision(const RepoKey& repo) 
   if (!refs.ok()) {
     return refs.error();
   }
-  const RefInfo* ref = find_ref(refs.value(), kDefaultBranch);
-  if (ref == nullptr && refs.value().size() == 1) {
-    ref = &refs.value().front();
+  const RefInfo* ref = find_ref(*refs.value(), kDefaultBranch);
+  if (ref == nullptr && refs.value()->size() == 1) {
+    ref = &refs.value()->front();
   }
   if (ref == nullptr) {
     return revision_not_found("HEAD");
@@ -192,7 +195,7 @@ HfResult<RevisionPrefix> HfCatalogView::resolve_prefix(
     return refs.error();
   }
   for (std::size_t count = segments.size(); count > 0; --count) {
-    if (const RefInfo* ref = find_ref(refs.value(), join_segments(segments, 0, count))) {
+    if (const RefInfo* ref = find_ref(*refs.value(), join_segments(segments, 0, count))) {
       auto resolved = snapshot_at(repo, ref->commit, false, ref->name);
       if (!resolved.ok()) {
         return resolved.error();
@@ -230,8 +233,7 @@ HfResult<FileList> HfCatalogView::list_files(std::int64_t snapshot_id) const {
       [](const FileList& files) { return files->size() + 1; });
 }
 
-HfResult<std::shared_ptr<const RepoTree>> HfCatalogView::repo_tree(
-    std::int64_t snapshot_id) const {
+HfResult<std::shared_ptr<const RepoTree>> HfCatalogView::repo_tree(std::int64_t snapshot_id) const {
   return cached(
       caches_->trees, key_of(snapshot_id),
       [&]() -> HfResult<std::shared_ptr<const RepoTree>> {
@@ -245,21 +247,20 @@ HfResult<std::shared_ptr<const RepoTree>> HfCatalogView::repo_tree(
       [](const std::shared_ptr<const RepoTree>& tree) { return 2 * tree->file_count() + 1; });
 }
 
-HfResult<std::vector<RefInfo>> HfCatalogView::list_refs(const RepoKey& repo) const {
+HfResult<RefList> HfCatalogView::list_refs(const RepoKey& repo) const {
   return cached(
       caches_->refs, key_of(repo),
-      [&]() -> HfResult<std::vector<RefInfo>> {
+      [&]() -> HfResult<RefList> {
         auto refs = catalog_->list_refs(repo);
         if (!refs) {
           return unavailable(refs.error());
         }
-        return std::move(*refs);
+        return std::make_shared<const std::vector<RefInfo>>(std::move(*refs));
       },
-      [](const std::vector<RefInfo>& refs) { return refs.size() + 1; });
+      [](const RefList& refs) { return refs->size() + 1; });
 }
 
-HfResult<ServedBlob> HfCatalogView::open_blob(const BlobStore& store,
-                                              const Sha256& digest) const {
+HfResult<ServedBlob> HfCatalogView::open_blob(const BlobStore& store, const Sha256& digest) const {
   return cached(
       caches_->blobs, digest.hex(),
       [&]() -> HfResult<ServedBlob> {

@@ -25,9 +25,13 @@
 
 namespace mirrord::hf {
 
+// Shared with the cache rather than copied: a snapshot carries its whole info_json.
+using SnapshotRef = std::shared_ptr<const SnapshotInfo>;
+using RefList = std::shared_ptr<const std::vector<RefInfo>>;
+
 struct ResolvedRevision {
-  SnapshotInfo snapshot;
-  bool pinned = false;  // the request named the commit itself: the answer never changes
+  SnapshotRef snapshot;  // never null
+  bool pinned = false;   // the request named the commit itself: the answer never changes
 };
 
 struct RevisionPrefix {
@@ -62,7 +66,7 @@ class HfCatalogView {
                                                   const std::string& path) const;
   HfResult<FileList> list_files(std::int64_t snapshot_id) const;  // by path
   HfResult<std::shared_ptr<const RepoTree>> repo_tree(std::int64_t snapshot_id) const;
-  HfResult<std::vector<RefInfo>> list_refs(const RepoKey& repo) const;
+  HfResult<RefList> list_refs(const RepoKey& repo) const;  // never null
 
   // The blob of `digest` from `store`, kept open while it is hot: opening a file costs more than
   // all the catalog answers of a request together. Blobs are immutable, so a kept descriptor

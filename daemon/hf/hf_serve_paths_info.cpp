@@ -117,7 +117,7 @@ http::Response serve_paths_info(const HfServeContext& ctx, const http::Request& 
   if (!paths.ok()) {
     return error_response(request, paths.error());
   }
-  PathsInfoAnswer answer(ctx.catalog, resolved.value().snapshot);
+  PathsInfoAnswer answer(ctx.catalog, *resolved.value().snapshot);
   nlohmann::json body = nlohmann::json::array();
   for (const std::string& path : paths.value()) {
     if (auto error = answer.add(path, body)) {

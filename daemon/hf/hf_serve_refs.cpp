@@ -35,7 +35,7 @@ http::Response serve_refs(const HfServeContext& ctx, const http::Request& reques
                          {"tags", nlohmann::json::array()},
                          {"converts", nlohmann::json::array()},
                          {"pullRequests", nlohmann::json::array()}};
-  for (const RefInfo& ref : refs.value()) {
+  for (const RefInfo& ref : *refs.value()) {
     const std::string_view name = ref.name;
     if (name.starts_with(kPullRequestPrefix)) {
       if (include_prs) {

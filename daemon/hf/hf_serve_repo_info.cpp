@@ -72,7 +72,7 @@ bool is_valid_gated(const nlohmann::json& value) {
 
 nlohmann::json repo_info_json(const ResolvedRevision& resolved,
                               const std::vector<SnapshotFile>& files, bool with_blobs) {
-  const SnapshotInfo& snapshot = resolved.snapshot;
+  const SnapshotInfo& snapshot = *resolved.snapshot;
   nlohmann::json info = pass_through_metadata(snapshot.info_json);
   if (!info.contains("gated") || !is_valid_gated(info["gated"])) {
     info["gated"] = false;
@@ -115,9 +115,9 @@ http::Response serve_repo_info(const HfServeContext& ctx, const http::Request& r
   const bool with_blobs = query_flag(query.value(), "blobs", false);
   // The body depends only on the (immutable) snapshot and the blobs flag: rendered once.
   const std::string key =
-      "info:" + std::to_string(snapshot.snapshot.id) + (with_blobs ? ":blobs" : ":");
+      "info:" + std::to_string(snapshot.snapshot->id) + (with_blobs ? ":blobs" : ":");
   auto body = ctx.catalog.rendered(key, [&]() -> HfResult<std::string> {
-    auto files = ctx.catalog.list_files(snapshot.snapshot.id);
+    auto files = ctx.catalog.list_files(snapshot.snapshot->id);
     if (!files.ok()) {
       return files.error();
     }

@@ -39,7 +39,7 @@ http::Headers file_headers(const SnapshotFile& file, const ResolvedRevision& rev
                            const std::string& quoted_etag) {
   http::Headers headers;
   headers.set("ETag", quoted_etag);
-  headers.set("X-Repo-Commit", revision.snapshot.commit);
+  headers.set("X-Repo-Commit", revision.snapshot->commit);
   if (file.lfs) {
     headers.set("X-Linked-Etag", quoted_etag);
     headers.set("X-Linked-Size", std::to_string(file.size));
@@ -63,12 +63,12 @@ http::Response serve_resolve(const HfServeContext& ctx, const http::Request& req
   if (!is_safe_repo_path(path)) {
     return error_response(request, bad_request("Invalid file path"));
   }
-  auto file = ctx.catalog.find_file(resolved.snapshot.id, path);
+  auto file = ctx.catalog.find_file(resolved.snapshot->id, path);
   if (!file.ok()) {
     return error_response(request, file.error());
   }
   if (!file.value()) {
-    return error_response(request, entry_not_found(path, resolved.snapshot.commit));
+    return error_response(request, entry_not_found(path, resolved.snapshot->commit));
   }
   const SnapshotFile& entry = *file.value();
   auto blob = ctx.catalog.open_blob(*ctx.store, entry.sha256);

@@ -140,7 +140,7 @@ http::Response serve_tree(const HfServeContext& ctx, const http::Request& reques
   if (!revision.ok()) {
     return error_response(request, revision.error());
   }
-  const SnapshotInfo& snapshot = revision.value().revision.snapshot;
+  const SnapshotInfo& snapshot = *revision.value().revision.snapshot;
   auto path = sub_path(reading.tail, revision.value().consumed);
   if (!path.ok()) {
     return error_response(request, path.error());

@@ -237,7 +237,10 @@ class Connection {
     bool ok = co_await send_head_and_body(wire, body_sent);
     if (ok && wire.file)
       ok = co_await send_file(*wire.file, body_sent);
-    log_request(request, wire.status, body_sent, std::chrono::steady_clock::now() - started);
+    if (log_request(request, wire.status, body_sent, std::chrono::steady_clock::now() - started)) {
+      // Runs once the loop has served what was ready: one write for the whole batch.
+      net::post(stream_->get_executor(), [] { flush_request_log(); });
+    }
     co_return ok;
   }
 
@@ -272,9 +275,9 @@ class Connection {
     while (done < file.length) {
       const std::uint64_t before = done;
       bool short_file = false;
-      auto progress = send_file_some(socket, file.fd->get(), offset,
-                                     std::min(file.length - done, kSendSliceBytes), done,
-                                     short_file);
+      auto progress =
+          send_file_some(socket, file.fd->get(), offset,
+                         std::min(file.length - done, kSendSliceBytes), done, short_file);
       sent += done - before;
       if (progress == WriteProgress::kDone) {
         since_yield += done - before;

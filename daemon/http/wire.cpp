@@ -195,8 +195,8 @@ std::string http_date(std::time_t when) {
 std::string next_request_id() {
   static const std::uint32_t prefix = std::random_device{}();
   static std::atomic<std::uint32_t> counter{0};
-  const std::uint64_t id = (std::uint64_t{prefix} << 32) |
-                           counter.fetch_add(1, std::memory_order_relaxed);
+  const std::uint64_t id =
+      (std::uint64_t{prefix} << 32) | counter.fetch_add(1, std::memory_order_relaxed);
   // Formatted by hand: snprintf showed in profiles of small requests.
   static constexpr char kHex[] = "0123456789abcdef";
   std::string text(16, '0');

@@ -34,7 +34,9 @@ JobManager::JobManager(std::shared_ptr<Catalog> catalog, int parallel_jobs)
   }
 }
 
-JobManager::~JobManager() { shutdown(); }
+JobManager::~JobManager() {
+  shutdown();
+}
 
 void JobManager::shutdown() {
   {
@@ -114,9 +116,11 @@ JobRecord JobManager::snapshot_of(const Job& job) const {
   return record;
 }
 
-void JobManager::persist(const Job& job) { (void)record(job); }
+void JobManager::persist(const Job& job) {
+  (void)write_record(job);
+}
 
-Status JobManager::record(const Job& job) {
+Status JobManager::write_record(const Job& job) {
   JobRecord record;
   {
     std::lock_guard lock(mutex_);
@@ -125,8 +129,8 @@ Status JobManager::record(const Job& job) {
   record.updated_at = now_seconds();
   Status status = catalog_->update_job(record);
   if (!status) {
-    std::fprintf(stderr, "mirrord: cannot record job %lld: %s\n",
-                 static_cast<long long>(record.id), status.error().message.c_str());
+    std::fprintf(stderr, "mirrord: cannot record job %lld: %s\n", static_cast<long long>(record.id),
+                 status.error().message.c_str());
   }
   return status;
 }
@@ -177,7 +181,7 @@ void JobManager::run_job(const std::shared_ptr<Job>& job) {
       job->record.error = status.error().message;
     }
   }
-  const bool recorded = record(*job).ok();
+  const bool recorded = write_record(*job).ok();
   std::lock_guard lock(mutex_);
   if (!recorded) {
     unrecorded_[job->record.id] = snapshot_of(*job);

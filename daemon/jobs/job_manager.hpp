@@ -75,13 +75,13 @@ class JobManager {
   JobRecord snapshot_of(const Job& job) const;
   void persist(const Job& job);
   // Writes the job's record; the catalog's error (also logged) when it could not.
-  Status record(const Job& job);
+  Status write_record(const Job& job);
 
   std::shared_ptr<Catalog> catalog_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::shared_ptr<Job>> queue_;
-  std::map<std::int64_t, std::shared_ptr<Job>> live_;   // queued or running, by id
+  std::map<std::int64_t, std::shared_ptr<Job>> live_;  // queued or running, by id
   std::map<std::string, std::int64_t> live_by_key_;
   // Ended jobs whose final record the catalog refused (a full disk): get() answers from here, so
   // a client polling the job sees it end instead of a "running" row forever. The oldest go first.

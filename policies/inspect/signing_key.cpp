@@ -7,6 +7,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -40,7 +41,11 @@ Error io_error(const std::string& what, const std::filesystem::path& path) {
 // Writes the key to a temporary name (0600) and renames it into place, so a crash never leaves a
 // half-written key; a concurrent creator's key wins if it got there first.
 Status write_new_key(const std::filesystem::path& path, const std::string& pem) {
-  const std::filesystem::path temp = path.string() + ".tmp." + std::to_string(::getpid());
+  // Unique per call, not only per process: concurrent first pulls create the key from several
+  // threads at once.
+  static std::atomic<unsigned> attempt{0};
+  const std::filesystem::path temp = path.string() + ".tmp." + std::to_string(::getpid()) + "." +
+                                     std::to_string(attempt.fetch_add(1));
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     return io_error("cannot create", temp);

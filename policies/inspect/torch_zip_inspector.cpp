@@ -53,8 +53,7 @@ Result<std::vector<std::string>> scan_member(const ZipArchive& archive, const Zi
     return make_error(ErrorCode::kInvalidInput,
                       "pickle member " + member.name + " is larger than the scanner reads");
   }
-  std::string bytes;
-  bytes.reserve(static_cast<std::size_t>(member.uncompressed_size));
+  std::string bytes;  // not reserved from the recorded size: a record is not a promise
   MIRRORD_TRY(archive.read_member(member, [&](std::span<const std::byte> chunk) {
     bytes.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
     return Status{};

@@ -65,14 +65,18 @@ Status inflate_member(const ByteSource& source, const ZipMember& member, const Z
     return make_error(ErrorCode::kInternal, "zlib: inflateInit2 failed");
   }
   std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&stream, inflateEnd);
-  std::vector<std::byte> in(kChunk), out(kChunk);
+  // Buffers no larger than the member needs: archives of many small members stay cheap.
+  std::vector<std::byte> in(
+      static_cast<std::size_t>(std::clamp<std::uint64_t>(member.compressed_size, 1, kChunk)));
+  std::vector<std::byte> out(static_cast<std::size_t>(
+      std::clamp<std::uint64_t>(std::min(limit, member.uncompressed_size), 1, kChunk)));
   std::uint64_t consumed = 0;
   int code = Z_OK;
   const bool whole = limit >= member.uncompressed_size;
   while (code != Z_STREAM_END && (whole || produced < limit)) {
     if (stream.avail_in == 0) {
       const std::size_t take = static_cast<std::size_t>(
-          std::min<std::uint64_t>(kChunk, member.compressed_size - consumed));
+          std::min<std::uint64_t>(in.size(), member.compressed_size - consumed));
       if (take == 0) {
         return refuse("member " + member.name + ": the deflate stream ends too soon");
       }
@@ -105,11 +109,12 @@ Status inflate_member(const ByteSource& source, const ZipMember& member, const Z
 
 Status copy_stored(const ByteSource& source, const ZipMember& member, const ZipSink& sink,
                    std::uint64_t limit, std::uint64_t& produced, std::uint32_t& crc) {
-  std::vector<std::byte> buffer(kChunk);
   const std::uint64_t total = std::min(limit, member.uncompressed_size);
+  std::vector<std::byte> buffer(
+      static_cast<std::size_t>(std::clamp<std::uint64_t>(total, 1, kChunk)));
   while (produced < total) {
     const std::size_t take =
-        static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, total - produced));
+        static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), total - produced));
     MIRRORD_TRY(source.read_at(member.data_offset + produced, std::span(buffer.data(), take)));
     crc = static_cast<std::uint32_t>(
         crc32(crc, reinterpret_cast<const Bytef*>(buffer.data()), static_cast<uInt>(take)));

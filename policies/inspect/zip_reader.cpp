@@ -16,6 +16,8 @@ constexpr std::uint16_t kAllowedFlags = 0x0008 | 0x0800;
 constexpr std::uint32_t kSaturated32 = 0xffffffff;
 constexpr std::size_t kEndRecordSize = 22;
 constexpr std::uint64_t kMaxDirectoryBytes = 512ull << 20;
+constexpr std::uint64_t kMaxInflateRatio = 32;
+constexpr std::uint64_t kInflateAllowance = 1ull << 20;
 
 Error refuse(const std::string& why) {
   return make_error(ErrorCode::kInvalidInput, "zip: " + why);
@@ -207,6 +209,12 @@ Result<ZipMember> read_central_entry(ByteReader& reader) {
   if (member.method != 0 && member.method != 8) {
     return refuse("member " + member.name + " uses compression method " +
                   std::to_string(member.method) + " (only stored and deflate are read)");
+  }
+  // Every member is inflated to check its CRC: bound that work by the archive's own size.
+  if (member.method == 8 &&
+      member.uncompressed_size > kMaxInflateRatio * member.compressed_size + kInflateAllowance) {
+    return refuse("member " + member.name + " would inflate more than " +
+                  std::to_string(kMaxInflateRatio) + " times its compressed size (a zip bomb?)");
   }
   if (member.method == 0 && member.compressed_size != member.uncompressed_size) {
     return refuse("stored member " + member.name + " has different compressed and real sizes");

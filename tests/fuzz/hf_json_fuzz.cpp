@@ -20,8 +20,7 @@ namespace {
 using namespace mirrord;
 
 bool is_lower_hex40(const std::string& text) {
-  return text.size() == 40 &&
-         text.find_first_not_of("0123456789abcdef") == std::string::npos;
+  return text.size() == 40 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
 void check_revision(std::string_view body) {

@@ -78,10 +78,10 @@ class Fixture {
       FUZZ_CHECK((*ingest)->write(std::as_bytes(std::span(spec.content))).ok());
       auto blob = (*ingest)->commit();
       FUZZ_CHECK(blob.ok() && catalog_->record_blob(*blob).ok());
-      snapshot.files.push_back(SnapshotFile{
-          spec.path, blob->sha256,
-          spec.lfs ? lfs_pointer_oid(blob->sha256, blob->size) : blob->git_oid, spec.lfs,
-          blob->size});
+      snapshot.files.push_back(
+          SnapshotFile{spec.path, blob->sha256,
+                       spec.lfs ? lfs_pointer_oid(blob->sha256, blob->size) : blob->git_oid,
+                       spec.lfs, blob->size});
     }
     FUZZ_CHECK(catalog_->publish_snapshot(snapshot).ok());
   }
@@ -118,8 +118,9 @@ http::Request parse_request(std::string_view input) {
       break;  // the body follows
     }
     const auto colon = header.find(':');
-    request.headers.add(std::string(header.substr(0, colon)),
-                        colon == std::string_view::npos ? "" : std::string(header.substr(colon + 1)));
+    request.headers.add(
+        std::string(header.substr(0, colon)),
+        colon == std::string_view::npos ? "" : std::string(header.substr(colon + 1)));
   }
   request.body = std::string(input);
   request.request_id = "fuzz";
@@ -134,7 +135,8 @@ void check_response(const http::Response& response) {
     struct stat info {};
     FUZZ_CHECK(::fstat(response.file->fd->get(), &info) == 0);
     const auto size = static_cast<std::uint64_t>(info.st_size);
-    FUZZ_CHECK(response.file->offset <= size && response.file->length <= size - response.file->offset);
+    FUZZ_CHECK(response.file->offset <= size &&
+               response.file->length <= size - response.file->offset);
     FUZZ_CHECK(response.body.empty());
   }
 }

@@ -1,6 +1,7 @@
 // Fuzzes how a Hugging Face request path is read (daemon/hf/hf_serve_path.hpp): split while still
 // encoded, each segment decoded once. Every reading must name a non-empty repo id without NUL
-// (the catalog decides whether it exists), and the router's path check must refuse every dot segment, backslash and NUL.
+// (the catalog decides whether it exists), and the router's path check must refuse every dot
+// segment, backslash and NUL.
 //
 // Input: a raw request path. Seeds: tests/fuzz/corpus/hf_serve_path.
 #include <cstddef>
@@ -29,7 +30,8 @@ void check_reading(const HfReading& reading) {
   const std::string joined = join_segments(reading.tail, 0, reading.tail.size());
   if (is_safe_repo_path(joined)) {
     FUZZ_CHECK(joined.find("/../") == std::string::npos && !joined.starts_with("../") &&
-               joined != ".." && !joined.ends_with("/..") && joined.find('\\') == std::string::npos);
+               joined != ".." && !joined.ends_with("/..") &&
+               joined.find('\\') == std::string::npos);
   }
 }
 

@@ -2,7 +2,8 @@
 // handlers: the framing refusals (refusal_status), percent_decode, split_path, parse_query, and
 // to_wire with handler headers taken from the input (no header may split the response).
 //
-// Input: "METHOD TARGET\n" then header lines "Name: value\n". Seeds: tests/fuzz/corpus/http_request.
+// Input: "METHOD TARGET\n" then header lines "Name: value\n". Seeds:
+// tests/fuzz/corpus/http_request.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -17,8 +18,8 @@ namespace {
 using namespace mirrord::http;
 
 bool is_unreserved_or_escape(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.' || c == '_' || c == '~' || c == '%';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~' || c == '%';
 }
 
 // Decoding what we encoded gives back the original, and the encoding has nothing to decode twice.
@@ -100,8 +101,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view line = rest.substr(0, end);
     rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
     const auto colon = line.find(':');
-    headers.add(std::string(line.substr(0, colon)),
-                colon == std::string_view::npos ? std::string() : std::string(line.substr(colon + 1)));
+    headers.add(std::string(line.substr(0, colon)), colon == std::string_view::npos
+                                                        ? std::string()
+                                                        : std::string(line.substr(colon + 1)));
   }
 
   if (const auto status = refusal_status(method, target, headers)) {

@@ -71,7 +71,8 @@ def http_request_seeds():
         "POST /x\nContent-Length: 4\nTransfer-Encoding: chunked\n",
         "POST /x\nContent-Length: 5\nContent-Length: 6\n", "POST /x\nContent-Length: 5, 5\n",
         "POST /x\nTransfer-Encoding: gzip, chunked\n", "GET /x\nContent-Length: 1\n",
-        "OPTIONS *\nOrigin: http://a\n", "GET http://evil/x\n", "GET /x\nX-Evil: a\r\nSet-Cookie: b\n",
+        "OPTIONS *\nOrigin: http://a\n", "GET http://evil/x\n",
+        "GET /x\nX-Evil: a\r\nSet-Cookie: b\n",
         "GET /x?a=1&&b=%41+c&=&d\n", "GET /x?%\n", "GET /x?a=%00\n", "HEAD /x\nRange: bytes=0-\n",
     ]
     return seeds
@@ -130,7 +131,8 @@ def policy_seeds():
               '[[mirror]]\nname = "x"\nsource = "hf"\nrepo = "../b"\n',
               '[[mirror]]\nname = "x"\n[[mirror]]\nname = "x"\n', "[[mirror]\n", "hf:a/b@main",
               "hf:datasets/a/b", "pypi:requests==2.0", "git:https://example.org/r.git",
-              '[[mirror]]\nname = "p"\nsource = "pypi"\n', '[[mirror]]\nname = "a"\nsource = "apt"\n',
+              '[[mirror]]\nname = "p"\nsource = "pypi"\n',
+              '[[mirror]]\nname = "a"\nsource = "apt"\n',
               '[[mirror]]\nname = "g"\nsource = "git"\n']
     return seeds
 

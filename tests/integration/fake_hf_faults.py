@@ -13,7 +13,8 @@ Kinds:
   endless    answer 200 without a Content-Length and send the file, then zeros, until the client
              hangs up (or `seconds`, default 120): a body longer than anything declared
   oversize   send the file plus `extra` bytes (default 4096), with a Content-Length that says so
-  lying_length  announce `extra` (default 1000) more bytes than the file has, send the file, close
+  lying_length  announce `extra` (default 1000; negative: fewer) bytes more than the file has,
+             send the file, close; `times` times (default None: always)
   stall      send half, wait `seconds` (default 40), send the rest; `times` times (default 1)
   reset      send half, then reset the connection (RST); `times` times (default None: always)
   throttle   send at most `bytes_per_second` (every time)
@@ -33,7 +34,7 @@ BYTE_KINDS = ("corrupt", "truncate", "drop_once", "delay", "endless", "oversize"
               "stall", "reset", "throttle")
 KINDS = BYTE_KINDS + ("status", "tree_entry", "redirect", "body")
 # Byte faults that bite a limited number of times (the others bite every time).
-_COUNTED_DEFAULTS = {"stall": 1, "reset": None}
+_COUNTED_DEFAULTS = {"stall": 1, "reset": None, "lying_length": None}
 
 
 def validate_fault(fault: dict) -> dict:

@@ -312,7 +312,7 @@ class HubHandler(BaseHTTPRequestHandler):
         if status == 200 and "gzip" in accept and hop == "resolve" and mode.whole():
             body = gzip.compress(body)  # huggingface.co compresses small text files when allowed
             headers.append(("Content-Encoding", "gzip"))
-        headers.append(("Content-Length", str(len(body) + mode.extra_length)))
+        headers.append(("Content-Length", str(max(0, len(body) + mode.extra_length))))
         self._send(status, headers, b"", file_key, hop)
         if self.command == "HEAD":
             return None

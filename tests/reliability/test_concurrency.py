@@ -5,7 +5,6 @@ deadlocks, the catalog holds no duplicate, and a download is either "not
 found" or the right bytes, never a partial snapshot."""
 
 import hashlib
-import json
 import sqlite3
 import threading
 import time
@@ -14,15 +13,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from fake_hf import FakeHub
-from gen_repos import mixed_files, random_bytes, write_repo
+from gen_repos import json_file, mixed_files, safetensors_file, write_repo
 from http_util import request
 from mirrord_proc import find_job, json_output, policy_toml
 from pull_checks import assert_store_consistent
 from rel_daemon import report
 
-SHARED_LARGE = random_bytes("shared-large", 1 << 20)
-SHARED_SMALL = random_bytes("shared-small", 3000)
-SHARED_BOTH = random_bytes("shared-both", 256 * 1024)
+SHARED_LARGE = safetensors_file("shared-large", 1 << 20)
+SHARED_SMALL = json_file("shared-small", 3000)
+SHARED_BOTH = safetensors_file("shared-both", 256 * 1024)
 
 
 def repo_files(seed):
@@ -31,7 +30,7 @@ def repo_files(seed):
     files["shared.json"] = SHARED_SMALL          # a regular file in every repo
     # The same bytes as an LFS file here and as a regular file elsewhere: two expectations
     # (sha256, git blob id) of one content.
-    files["both-ways.bin" if seed % 2 else "both-ways.txt"] = SHARED_BOTH
+    files["both-ways.safetensors" if seed % 2 else "both-ways.txt"] = SHARED_BOTH
     return files
 
 
@@ -135,7 +134,8 @@ def assert_no_duplicate_rows(daemon):
     db = sqlite3.connect(f"file:{daemon.state_dir / 'catalog.db'}?mode=ro", uri=True)
     try:
         checks = {
-            "repos": "SELECT kind, name, COUNT(*) FROM repos GROUP BY kind, name HAVING COUNT(*) > 1",
+            "repos": "SELECT kind, name, COUNT(*) FROM repos GROUP BY kind, name "
+                     "HAVING COUNT(*) > 1",
             "snapshots": "SELECT repo_id, commit_sha, COUNT(*) FROM snapshots "
                          "GROUP BY repo_id, commit_sha HAVING COUNT(*) > 1",
             "files": "SELECT snapshot_id, path, COUNT(*) FROM snapshot_files "

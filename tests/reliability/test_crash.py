@@ -128,8 +128,10 @@ def test_kill9_at_random_moments_keeps_the_store_consistent_and_pulls_resume(tmp
 
         points = kill_points(daemon, BIG, "big", big, BIG_POINTS, lambda: rng.uniform(0.05, 0.7))
         finish_and_check(daemon, BIG, "big", big)
+        # Later and later kills: the first ones land mid-pull, the last ones around the publish.
+        quick_delays = iter([rng.uniform(0.02, 0.3) + 0.1 * i for i in range(QUICK_POINTS)])
         quick_points = kill_points(daemon, QUICK, "quick", quick, QUICK_POINTS,
-                                   lambda: rng.uniform(0.02, 0.5))
+                                   lambda: next(quick_delays))
         finish_and_check(daemon, QUICK, "quick", quick)
         verify = daemon.ctl("verify") if daemon.has_command("verify") else None
         daemon.stop()

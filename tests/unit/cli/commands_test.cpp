@@ -83,8 +83,10 @@ TEST(LsTest, PrintsATableOfRepos) {
   Captured captured;
   EXPECT_EQ(run(captured, {"ls", "--socket", server.socket_path()}), kExitOk);
   EXPECT_EQ(captured.out.str(),
-            "KIND   REPO                        REF   COMMIT        FILES       SIZE  STATE\n"
-            "model  Qwen/Qwen2.5-0.5B-Instruct  main  7ae557604adf      8  194.4 KiB  published\n");
+            "KIND   REPO                        REF   COMMIT        FILES       SIZE  STATE      "
+            "SYNCED (UTC)\n"
+            "model  Qwen/Qwen2.5-0.5B-Instruct  main  7ae557604adf      8  194.4 KiB  published  "
+            "2026-11-28 20:32\n");
   EXPECT_EQ(server.requests().at(0).target, "/v1/repos");
 }
 

@@ -76,3 +76,14 @@ TEST(RenderTableTest, ShortRowsArePaddedAndAnEmptyTableIsTheHeader) {
 
 }  // namespace
 }  // namespace mirrord::cli
+
+namespace mirrord::cli {
+namespace {
+
+TEST(FormatTest, UtcMinuteFormatsUnixSecondsAndNever) {
+  EXPECT_EQ(utc_minute(0), "-");
+  EXPECT_EQ(utc_minute(1795897946), "2026-11-28 20:32");
+}
+
+}  // namespace
+}  // namespace mirrord::cli

@@ -15,7 +15,7 @@ ParsedGitPath parsed(const std::string& path) {
 }
 
 TEST(GitRoutePathTest, MirrorFilesWithAndWithoutDotGit) {
-  for (const std::string& repo : {"/git/linux", "/git/linux.git"}) {
+  for (const std::string repo : {"/git/linux", "/git/linux.git"}) {
     SCOPED_TRACE(repo);
     const auto refs = parsed(repo + "/info/refs");
     ASSERT_EQ(refs.kind, GitPathKind::kGit);

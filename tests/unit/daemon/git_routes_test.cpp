@@ -107,7 +107,7 @@ class GitRoutesTest : public ::testing::Test {
 };
 
 TEST_F(GitRoutesTest, ServesTheDumbProtocolFilesOfAMirror) {
-  for (const std::string& base : {"/git/demo", "/git/demo.git"}) {
+  for (const std::string base : {"/git/demo", "/git/demo.git"}) {
     SCOPED_TRACE(base);
     const http::Response refs = call("GET", base + "/info/refs?service=git-upload-pack");
     EXPECT_EQ(refs.status, 200);
@@ -183,7 +183,7 @@ TEST_F(GitRoutesTest, LfsBatchOffersOnlyTheRepositorysObjects) {
 }
 
 TEST_F(GitRoutesTest, HuggingFaceReposAreServedFromSynthesizedCommits) {
-  for (const std::string& base : {"/Qwen/Tiny", "/Qwen/Tiny.git"}) {
+  for (const std::string base : {"/Qwen/Tiny", "/Qwen/Tiny.git"}) {
     SCOPED_TRACE(base);
     const http::Response refs = call("GET", base + "/info/refs?service=git-upload-pack");
     ASSERT_EQ(refs.status, 200) << refs.body;

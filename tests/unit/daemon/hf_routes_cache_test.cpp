@@ -29,7 +29,9 @@ class HfRoutesCacheTest : public HfRoutesTest {
   }
 
   // Moves Q0.5's main to a new snapshot whose config.json differs.
-  void move_main() { publish({"model", kQ05}, kNewCommit, {{"config.json", "{}", false}}, {"main"}); }
+  void move_main() {
+    publish({"model", kQ05}, kNewCommit, {{"config.json", "{}", false}}, {"main"});
+  }
 
   // The same, written behind the routes' back: no generation bump.
   void move_main_unannounced() {
@@ -97,9 +99,9 @@ TEST_F(HfRoutesCacheTest, TreesAndPathsInfoFollowAPublishToo) {
   const auto tree = nlohmann::json::parse(call("GET", tree_url).body);
   ASSERT_EQ(tree.size(), 1u);
   EXPECT_EQ(tree[0]["path"], "config.json");
-  const auto info = call("POST", std::string("/api/models/") + kQ05 + "/paths-info/main",
-                         {{"Content-Type", "application/json"}},
-                         R"({"paths":["config.json","README.md"]})");
+  const auto info =
+      call("POST", std::string("/api/models/") + kQ05 + "/paths-info/main",
+           {{"Content-Type", "application/json"}}, R"({"paths":["config.json","README.md"]})");
   EXPECT_EQ(nlohmann::json::parse(info.body).size(), 1u);
 }
 

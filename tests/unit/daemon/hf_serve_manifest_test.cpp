@@ -26,7 +26,7 @@ class ManifestRouteTest : public trust_fixture::TrustFixture {
 TEST_F(ManifestRouteTest, ServesTheSignedBytesByRefAndCommit) {
   const std::int64_t id = publish({stored("a.bin", "aaaa")});
   const SnapshotTrust trust = *catalog_->snapshot_trust(id);
-  for (const std::string revision : {std::string("main"), kCommit}) {
+  for (const std::string& revision : {std::string("main"), std::string(kCommit)}) {
     SCOPED_TRACE(revision);
     auto manifest = get("/api/models/org/model/manifest/" + revision);
     ASSERT_TRUE(manifest);

@@ -93,7 +93,8 @@ TEST(HtmlScanTest, HugeHostilePagesCostLinearTime) {
   const HtmlScan attributes = scan_html(many_attributes);
   ASSERT_EQ(attributes.anchors.size(), 1u);
   EXPECT_EQ(attributes.anchors[0].attributes.size(), kMaxHtmlAttributes);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+  // Quadratic work on these inputs would take hours; linear work takes seconds even under ASan.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(120));
 }
 
 TEST(HtmlTextTest, DecodesAndEscapes) {

@@ -75,6 +75,16 @@ TEST(ZipReaderTest, RefusesFlagsAndMethodsItCannotScan) {
   EXPECT_THAT(open_refusal(build({{"data.pkl", "x", 12}}).bytes), HasSubstr("method 12"));
 }
 
+TEST(ZipReaderTest, RefusesMembersThatWouldInflateFarBeyondTheirSize) {
+  // A deflate member recorded as 2 MiB of content in 5 bytes of data.
+  std::string bytes = build({{"bomb.pkl", "hello", 8}}).bytes;
+  const std::string huge = inspect_fixtures::le32(2u << 20);
+  const std::size_t central = bytes.find("PK\x01\x02");
+  bytes.replace(22, 4, huge);            // local header: uncompressed size
+  bytes.replace(central + 24, 4, huge);  // central entry: uncompressed size
+  EXPECT_THAT(open_refusal(bytes), HasSubstr("zip bomb"));
+}
+
 TEST(ZipReaderTest, RefusesLocalAndCentralDisagreement) {
   Member renamed{"data.pkl", "x"};
   renamed.local_name = "datap.kl";
