@@ -90,7 +90,9 @@ Status read_server(const toml::table& t, Config& c, const std::string& src) {
     return config_error(src, "[server] threads must be 1..256");
   }
   c.threads = static_cast<int>(threads);
-  MIRRORD_TRY(split_host_port(c.listen));
+  if (auto listen = split_host_port(c.listen); !listen) {
+    return config_error(src, "[server] " + listen.error().message);
+  }
   while (!c.public_url.empty() && c.public_url.back() == '/') {
     c.public_url.pop_back();
   }
