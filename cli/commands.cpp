@@ -182,9 +182,8 @@ constexpr std::array kCommands = {
             "print a public key of the mirror: export (apt signed-by for re-signed suites) or "
             "manifest (checks the signed snapshot manifests; created if missing)",
             kTakesJson, run_keys},
-    Command{"show", "TARGET [--json]",
-            "show a mirrored repo's snapshot and its admission verdict", kTakesJson,
-            run_show_command},
+    Command{"show", "TARGET [--json]", "show a mirrored repo's snapshot and its admission verdict",
+            kTakesJson, run_show_command},
     Command{"quarantine", "ls [all] | release ID REASON... [--json]",
             "list refused files held for inspection, or publish one with a recorded reason",
             kTakesJson, run_quarantine_command},

@@ -66,8 +66,8 @@ Result<Services> open_services(const Config& config) {
   std::error_code ec;
   std::filesystem::create_directories(config.storage_root, ec);
   if (ec) {
-    return make_error(ErrorCode::kIo, "cannot create storage root " +
-                                          config.storage_root.string() + ": " + ec.message());
+    return make_error(ErrorCode::kIo, "cannot create storage root " + config.storage_root.string() +
+                                          ": " + ec.message());
   }
   MIRRORD_TRY_ASSIGN(services.store,
                      make_local_blob_store(config.storage_root, make_posix_file_system()));
@@ -131,9 +131,8 @@ int run_daemon(const Config& config) {
   // Routes need the public URL (absolute links), which may depend on the port bound, so the
   // handler is set once the listener is open; no request is served before run().
   http::Handler handler;
-  auto bound = server->listen_tcp(host, port, [&handler](const http::Request& request) {
-    return handler(request);
-  });
+  auto bound = server->listen_tcp(
+      host, port, [&handler](const http::Request& request) { return handler(request); });
   if (!bound) {
     std::fprintf(stderr, "mirrord: cannot listen on %s: %s\n", config.listen.c_str(),
                  bound.error().message.c_str());

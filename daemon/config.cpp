@@ -1,10 +1,10 @@
 #include "daemon/config.hpp"
 
+#include <toml++/toml.h>
 #include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace mirrord {
 namespace {

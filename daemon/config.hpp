@@ -20,18 +20,18 @@ struct Config {
   // [storage]
   std::filesystem::path storage_root = "mirrord-state";
   // [policies]
-  std::filesystem::path policies_dir;     // empty: <storage.root>/policies.d
-  bool include_catalog = true;            // also load the shipped catalog (operator entries win)
-  std::filesystem::path catalog_dir;      // where the shipped catalog is (build-time default)
+  std::filesystem::path policies_dir;  // empty: <storage.root>/policies.d
+  bool include_catalog = true;         // also load the shipped catalog (operator entries win)
+  std::filesystem::path catalog_dir;   // where the shipped catalog is (build-time default)
   // [upstream.hf]
   std::vector<std::string> hf_endpoints = {"https://huggingface.co"};
-  std::filesystem::path hf_token_file;    // server-side bearer token for gated repos
-  std::filesystem::path ca_bundle;        // empty: system CA store
+  std::filesystem::path hf_token_file;  // server-side bearer token for gated repos
+  std::filesystem::path ca_bundle;      // empty: system CA store
   // [upstream.pypi]
   std::string pypi_index = "https://pypi.org/simple/";  // index of ad-hoc pypi:NAME targets
   // [pull]
-  int parallel_files = 4;                 // files fetched at once within one pull
-  int parallel_pulls = 2;                 // pulls running at once
+  int parallel_files = 4;  // files fetched at once within one pull
+  int parallel_pulls = 2;  // pulls running at once
 
   std::filesystem::path admin_socket_path() const;
   std::filesystem::path policies_dir_path() const;

@@ -20,7 +20,8 @@ class PolicyBook {
   Result<Policy> resolve(std::string_view target) const;
   std::vector<Policy> all() const;
   // Names and aliases of both sets close to `target`, best first.
-  std::vector<std::string> close_matches(std::string_view target) const;  // operator entries, then catalog entries not replaced
+  std::vector<std::string> close_matches(
+      std::string_view target) const;  // operator entries, then catalog entries not replaced
 
  private:
   PolicySet operator_set_;

@@ -26,7 +26,9 @@ Status set_aliases(const toml::node& node, const Where& where, Policy& policy) {
 }
 
 // `source` is read before the other keys: it decides which keys are valid.
-Status set_source(const toml::node&, const Where&, Policy&) { return {}; }
+Status set_source(const toml::node&, const Where&, Policy&) {
+  return {};
+}
 
 constexpr std::array kCommonFields = {
     Field{"name", true, set_name},
@@ -55,13 +57,12 @@ std::string known_sources() {
 }
 
 Result<std::span<const Field>> fields_of_source(const toml::table& entry,
-                                                const std::filesystem::path& file,
-                                                Policy& policy) {
+                                                const std::filesystem::path& file, Policy& policy) {
   const toml::node* node = entry.get("source");
   if (node == nullptr) {
-    return located_error(file, entry.source().begin.line,
-                         "[[mirror]] is missing the required key 'source' (one of " +
-                             known_sources() + ")");
+    return located_error(
+        file, entry.source().begin.line,
+        "[[mirror]] is missing the required key 'source' (one of " + known_sources() + ")");
   }
   const Where where{file, "source", node->source().begin.line};
   MIRRORD_TRY_ASSIGN(policy.source, read_string(*node, where));
@@ -86,8 +87,8 @@ const Field* find_field(std::string_view key, std::span<const Field> specific) {
 
 Error unknown_key(std::string_view key, std::span<const Field> specific, const Policy& policy,
                   const std::filesystem::path& file, std::uint32_t line) {
-  const std::string message = "unknown key '" + std::string(key) + "' in [[mirror]] of source \"" +
-                              policy.source + "\"";
+  const std::string message =
+      "unknown key '" + std::string(key) + "' in [[mirror]] of source \"" + policy.source + "\"";
   const Field* closest = nullptr;
   std::size_t closest_distance = 3;  // suggest only near misses
   std::string known;
@@ -129,8 +130,7 @@ Result<Policy> read_policy_entry(const toml::table& entry, const std::filesystem
   Policy policy;
   policy.file = file;
   policy.line = static_cast<int>(entry.source().begin.line);
-  MIRRORD_TRY_ASSIGN(const std::span<const Field> specific,
-                     fields_of_source(entry, file, policy));
+  MIRRORD_TRY_ASSIGN(const std::span<const Field> specific, fields_of_source(entry, file, policy));
   std::set<std::string_view> seen;
   for (const auto& [key, node] : entry) {
     const std::uint32_t line = key.source().begin.line;

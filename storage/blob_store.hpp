@@ -69,7 +69,8 @@ class BlobStore {
   virtual Result<OpenBlob> open(const Sha256& digest) const = 0;
   virtual Result<std::unique_ptr<BlobIngest>> begin_ingest(const ExpectedContent& expected) = 0;
   virtual Status remove(const Sha256& digest) = 0;
-  virtual Status for_each(const std::function<void(const Sha256&, std::uint64_t size)>& fn) const = 0;
+  virtual Status for_each(
+      const std::function<void(const Sha256&, std::uint64_t size)>& fn) const = 0;
   // Start-up: removes .part files not modified for `max_age` (younger ones are kept for resume).
   virtual Status clean_stale_parts(std::chrono::seconds max_age) = 0;
 };

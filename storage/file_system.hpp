@@ -19,7 +19,7 @@ class WritableFile {
  public:
   virtual ~WritableFile() = default;
   virtual Status append(std::span<const std::byte> data) = 0;
-  virtual Status sync() = 0;   // fdatasync: data durable before any rename that publishes it
+  virtual Status sync() = 0;  // fdatasync: data durable before any rename that publishes it
   virtual Status close() = 0;
 };
 
@@ -30,14 +30,16 @@ class FileSystem {
   // (resume) and truncates them otherwise.
   virtual Result<std::unique_ptr<WritableFile>> open_for_append(const std::filesystem::path& p,
                                                                 bool keep) = 0;
-  // Reads a whole file range in chunks, calling `chunk` for each; used to re-hash a .part on resume.
+  // Reads a whole file range in chunks, calling `chunk` for each; used to re-hash a .part on
+  // resume.
   virtual Status read_chunks(const std::filesystem::path& p,
                              const std::function<void(std::span<const std::byte>)>& chunk) = 0;
   virtual Status rename(const std::filesystem::path& from, const std::filesystem::path& to) = 0;
   virtual Status sync_directory(const std::filesystem::path& dir) = 0;
   virtual Status create_directories(const std::filesystem::path& dir) = 0;
   virtual Status remove(const std::filesystem::path& p) = 0;
-  virtual Result<std::uint64_t> file_size(const std::filesystem::path& p) = 0;  // kNotFound if absent
+  virtual Result<std::uint64_t> file_size(
+      const std::filesystem::path& p) = 0;  // kNotFound if absent
   virtual Result<std::uint64_t> free_space(const std::filesystem::path& p) = 0;
 };
 

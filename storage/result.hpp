@@ -13,18 +13,18 @@
 namespace mirrord {
 
 enum class ErrorCode {
-  kInvalidInput,      // malformed request, policy or metadata: do not retry
-  kNotFound,          // the thing does not exist (upstream 404, unknown repo): do not retry
-  kDigestMismatch,    // bytes do not hash to what trusted metadata says: do not retry the same bytes
-  kSizeMismatch,      // more or fewer bytes than declared
-  kIo,                // local file system error
-  kNoSpace,           // ENOSPC / EDQUOT
-  kUpstream,          // upstream answered with a permanent failure (4xx other than 404/429)
-  kUpstreamRetryable, // 5xx, 429, connection reset, timeout: retry with backoff
-  kCancelled,         // the operation was cancelled (shutdown, job cancelled)
-  kPolicy,            // refused by policy (gated repo, excluded, over a limit)
-  kConflict,          // state conflict (e.g. a different blob under the same name)
-  kInternal,          // a bug or an unexpected library failure
+  kInvalidInput,    // malformed request, policy or metadata: do not retry
+  kNotFound,        // the thing does not exist (upstream 404, unknown repo): do not retry
+  kDigestMismatch,  // bytes do not hash to what trusted metadata says: do not retry the same bytes
+  kSizeMismatch,    // more or fewer bytes than declared
+  kIo,              // local file system error
+  kNoSpace,         // ENOSPC / EDQUOT
+  kUpstream,        // upstream answered with a permanent failure (4xx other than 404/429)
+  kUpstreamRetryable,  // 5xx, 429, connection reset, timeout: retry with backoff
+  kCancelled,          // the operation was cancelled (shutdown, job cancelled)
+  kPolicy,             // refused by policy (gated repo, excluded, over a limit)
+  kConflict,           // state conflict (e.g. a different blob under the same name)
+  kInternal,           // a bug or an unexpected library failure
 };
 
 const char* to_string(ErrorCode code);
@@ -43,7 +43,7 @@ inline Error make_error(ErrorCode code, std::string message) {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return state_.index() == 0; }
@@ -98,12 +98,12 @@ using Status = Result<void>;
 }  // namespace mirrord
 
 // Propagate an error from an expression returning Result<...>.
-#define MIRRORD_TRY(expr)                         \
-  do {                                            \
-    auto mirrord_try_result_ = (expr);            \
-    if (!mirrord_try_result_) {                   \
-      return mirrord_try_result_.error();         \
-    }                                             \
+#define MIRRORD_TRY(expr)                 \
+  do {                                    \
+    auto mirrord_try_result_ = (expr);    \
+    if (!mirrord_try_result_) {           \
+      return mirrord_try_result_.error(); \
+    }                                     \
   } while (false)
 
 #define MIRRORD_CONCAT_INNER(a, b) a##b

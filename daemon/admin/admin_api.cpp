@@ -34,10 +34,14 @@ json job_json(const JobRecord& job) {
 }
 
 json repo_json(const RepoSummary& repo) {
-  return json{{"kind", repo.repo.kind},   {"repo", repo.repo.name},
-              {"ref", repo.ref},          {"commit", repo.commit},
-              {"files", repo.file_count}, {"bytes", repo.total_bytes},
-              {"published_at", repo.published_at}, {"state", repo.state}};
+  return json{{"kind", repo.repo.kind},
+              {"repo", repo.repo.name},
+              {"ref", repo.ref},
+              {"commit", repo.commit},
+              {"files", repo.file_count},
+              {"bytes", repo.total_bytes},
+              {"published_at", repo.published_at},
+              {"state", repo.state}};
 }
 
 http::Response error_response(int status, const std::string& message, json extra = json::object()) {
@@ -94,9 +98,7 @@ class AdminApi {
     return request.method == "GET" ? fn() : method_not_allowed();
   }
 
-  static http::Response method_not_allowed() {
-    return error_response(405, "method not allowed");
-  }
+  static http::Response method_not_allowed() { return error_response(405, "method not allowed"); }
 
   http::Response status() const {
     json jobs = json::array();
@@ -128,8 +130,7 @@ class AdminApi {
       }
       return from_error(policy.error());
     }
-    auto submitted =
-        deps_.jobs->submit(target, policy->key(), deps_.make_pull_work(*policy));
+    auto submitted = deps_.jobs->submit(target, policy->key(), deps_.make_pull_work(*policy));
     if (!submitted) {
       return from_error(submitted.error());
     }

@@ -22,28 +22,28 @@
 namespace mirrord {
 
 struct FetcherOptions {
-  std::string ca_bundle;          // empty: the system default
-  std::string bearer_token;       // empty: none (read from [upstream.hf] token_file)
+  std::string ca_bundle;     // empty: the system default
+  std::string bearer_token;  // empty: none (read from [upstream.hf] token_file)
   std::string user_agent = "mirrord/0.1";
   std::chrono::seconds connect_timeout{15};
-  std::chrono::seconds low_speed_time{30};   // abort if below low_speed_limit for this long
-  long low_speed_limit = 1024;               // bytes per second
+  std::chrono::seconds low_speed_time{30};  // abort if below low_speed_limit for this long
+  long low_speed_limit = 1024;              // bytes per second
   std::chrono::seconds total_timeout{6 * 3600};
   int max_redirects = 5;
 };
 
 struct FetchRequest {
   std::string url;
-  std::vector<std::string> headers;           // extra "Name: value" lines
-  std::uint64_t range_start = 0;              // > 0: send Range: bytes=N-
-  std::uint64_t max_body_bytes = 64ull << 20; // hard cap; a longer body fails with kSizeMismatch
-  std::string post_body;                      // non-empty: POST
+  std::vector<std::string> headers;            // extra "Name: value" lines
+  std::uint64_t range_start = 0;               // > 0: send Range: bytes=N-
+  std::uint64_t max_body_bytes = 64ull << 20;  // hard cap; a longer body fails with kSizeMismatch
+  std::string post_body;                       // non-empty: POST
 };
 
 struct FetchResponse {
   long status = 0;
   std::vector<std::pair<std::string, std::string>> headers;  // of the final response
-  std::string effective_url;   // after redirects (for logs only: never handed to clients)
+  std::string effective_url;  // after redirects (for logs only: never handed to clients)
   std::uint64_t body_bytes = 0;
   std::optional<std::string> header(std::string_view name) const;  // case-insensitive
 };

@@ -36,24 +36,24 @@ struct ManifestEntry {
   std::string path;
   std::uint64_t size = 0;
   bool lfs = false;
-  GitOid tree_oid;                // git id from the tree: of the content, or of the LFS pointer
-  std::optional<Sha256> sha256;   // LFS files only
+  GitOid tree_oid;               // git id from the tree: of the content, or of the LFS pointer
+  std::optional<Sha256> sha256;  // LFS files only
 };
 
 struct HfManifest {
-  std::string repo;        // canonical "ORG/NAME" (after following a rename)
-  std::string repo_type;   // "model" | "dataset"
-  std::string revision;    // as requested
-  std::string commit;      // 40-hex
+  std::string repo;                  // canonical "ORG/NAME" (after following a rename)
+  std::string repo_type;             // "model" | "dataset"
+  std::string revision;              // as requested
+  std::string commit;                // 40-hex
   std::vector<ManifestEntry> files;  // every file at the commit (not yet filtered by policy)
-  std::string info_json;   // allow-listed upstream repo metadata (see hf_json.hpp)
+  std::string info_json;             // allow-listed upstream repo metadata (see hf_json.hpp)
 };
 
 // Progress callback: bytes newly received for a file (may be called from the fetching thread).
 using ProgressFn = std::function<void(std::uint64_t new_bytes)>;
 
 struct RetryPolicy {
-  int max_attempts = 5;                          // per endpoint
+  int max_attempts = 5;  // per endpoint
   std::chrono::milliseconds base_delay{500};
   std::chrono::milliseconds max_delay{30000};
 };
