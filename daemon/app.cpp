@@ -57,7 +57,8 @@ struct Services {
   std::shared_ptr<BlobStore> store;
   std::shared_ptr<Catalog> catalog;
   std::shared_ptr<const PolicyBook> policies;
-  std::shared_ptr<Fetcher> fetcher;
+  std::shared_ptr<Fetcher> fetcher;     // no credentials: apt, PyPI, git and LFS hosts
+  std::shared_ptr<Fetcher> hf_fetcher;  // carries the [upstream.hf] token, for the hub only
   std::shared_ptr<JobManager> jobs;
 };
 
@@ -83,9 +84,11 @@ Result<Services> open_services(const Config& config) {
   services.policies = std::make_shared<const PolicyBook>(std::move(book));
   FetcherOptions fetch_options;
   fetch_options.ca_bundle = config.ca_bundle.string();
-  MIRRORD_TRY_ASSIGN(fetch_options.bearer_token, read_token(config.hf_token_file));
   fetch_options.user_agent = std::string("mirrord/") + MIRRORD_VERSION;
   services.fetcher = make_curl_fetcher(fetch_options);
+  MIRRORD_TRY_ASSIGN(fetch_options.bearer_token, read_token(config.hf_token_file));
+  services.hf_fetcher =
+      fetch_options.bearer_token.empty() ? services.fetcher : make_curl_fetcher(fetch_options);
   services.jobs = std::make_shared<JobManager>(services.catalog, config.parallel_pulls);
   return services;
 }
@@ -144,6 +147,7 @@ int run_daemon(const Config& config) {
   context->catalog = services->catalog;
   context->store = services->store;
   context->fetcher = services->fetcher;
+  context->hf_fetcher = services->hf_fetcher;
   context->public_url = config.public_url.empty() ? "http://" + listen : config.public_url;
   std::vector<Ecosystem> ecosystems = make_ecosystems(context);
   std::vector<http::Route> routes;

@@ -24,8 +24,11 @@ struct EcosystemContext {
   Config config;
   std::shared_ptr<Catalog> catalog;
   std::shared_ptr<BlobStore> store;
-  std::shared_ptr<Fetcher> fetcher;  // configured with the [upstream] TLS settings
-  std::string public_url;            // base URL clients see, without a trailing '/'
+  // Both use the [upstream] TLS settings. Only the hub's carries the [upstream.hf] token, so no
+  // other host (apt, PyPI, git, LFS servers) ever receives it.
+  std::shared_ptr<Fetcher> fetcher;
+  std::shared_ptr<Fetcher> hf_fetcher;
+  std::string public_url;  // base URL clients see, without a trailing '/'
 };
 
 struct Ecosystem {

@@ -15,8 +15,9 @@ class LocalBlobIngest final : public BlobIngest {
         layout_(layout),
         claim_(std::move(claim)),
         expected_(expected),
-        part_(layout_.part_path(claim_->key())),
-        git_(expected.size) {}
+        part_(layout_.part_path(claim_->key())) {
+    restart_hashing();
+  }
 
   // Without commit() the .part stays for a resume, which re-hashes its bytes.
   ~LocalBlobIngest() override { (void)close_file(); }
@@ -35,7 +36,8 @@ class LocalBlobIngest final : public BlobIngest {
   Status close_file();
   Error fail_keeping_part(Error error);
   Error discard_with(Error error);
-  Status check_digests(const Sha256& sha256, const GitOid& git_oid) const;
+  Status check_digests(const Sha256& sha256, const std::optional<GitOid>& git_oid) const;
+  void hash(std::span<const std::byte> data);
   Status make_part_durable();
   Status move_into_place(const Sha256& sha256);
 
@@ -46,7 +48,7 @@ class LocalBlobIngest final : public BlobIngest {
   std::filesystem::path part_;
   std::unique_ptr<WritableFile> file_;
   Sha256Hasher sha256_;
-  GitBlobHasher git_;
+  std::optional<GitBlobHasher> git_;  // absent when the git blob id is not wanted
   std::uint64_t written_ = 0;
   State state_ = State::kOpen;
 };
@@ -62,17 +64,24 @@ Status LocalBlobIngest::close_file() {
 
 void LocalBlobIngest::restart_hashing() {
   sha256_ = Sha256Hasher();
-  git_ = GitBlobHasher(expected_.size);
+  git_.reset();
+  if (expected_.git_oid || expected_.compute_git_oid) {
+    git_.emplace(expected_.size);
+  }
   written_ = 0;
+}
+
+void LocalBlobIngest::hash(std::span<const std::byte> data) {
+  sha256_.update(data);
+  if (git_) {
+    git_->update(data);
+  }
+  written_ += data.size();
 }
 
 // Kept bytes are never trusted: they are hashed again, exactly as if they had just arrived.
 bool LocalBlobIngest::rehash_kept_part() {
-  auto read = fs_->read_chunks(part_, [this](std::span<const std::byte> chunk) {
-    sha256_.update(chunk);
-    git_.update(chunk);
-    written_ += chunk.size();
-  });
+  auto read = fs_->read_chunks(part_, [this](std::span<const std::byte> chunk) { hash(chunk); });
   return read.ok() && written_ <= expected_.size;
 }
 
@@ -128,13 +137,12 @@ Status LocalBlobIngest::write(std::span<const std::byte> data) {
   if (!appended) {
     return fail_keeping_part(appended.error());
   }
-  sha256_.update(data);
-  git_.update(data);
-  written_ += data.size();
+  hash(data);
   return {};
 }
 
-Status LocalBlobIngest::check_digests(const Sha256& sha256, const GitOid& git_oid) const {
+Status LocalBlobIngest::check_digests(const Sha256& sha256,
+                                      const std::optional<GitOid>& git_oid) const {
   if (expected_.sha256 && *expected_.sha256 != sha256) {
     return make_error(ErrorCode::kDigestMismatch, "sha256 mismatch for " + claim_->key() +
                                                       ": expected " + expected_.sha256->hex() +
@@ -143,7 +151,7 @@ Status LocalBlobIngest::check_digests(const Sha256& sha256, const GitOid& git_oi
   if (expected_.git_oid && *expected_.git_oid != git_oid) {
     return make_error(ErrorCode::kDigestMismatch, "git blob id mismatch for " + claim_->key() +
                                                       ": expected " + expected_.git_oid->hex() +
-                                                      ", got " + git_oid.hex());
+                                                      ", got " + git_oid.value_or(GitOid()).hex());
   }
   return {};
 }
@@ -184,11 +192,14 @@ Result<BlobInfo> LocalBlobIngest::commit() {
                                        " bytes, expected " + std::to_string(expected_.size)));
   }
   const Sha256 sha256 = sha256_.finish();
-  const std::optional<GitOid> git_oid = git_.finish();
-  if (!git_oid) {
-    return discard_with(make_error(ErrorCode::kInternal, "git hasher disagrees on the size"));
+  std::optional<GitOid> git_oid;
+  if (git_) {
+    git_oid = git_->finish();
+    if (!git_oid) {
+      return discard_with(make_error(ErrorCode::kInternal, "git hasher disagrees on the size"));
+    }
   }
-  if (auto verified = check_digests(sha256, *git_oid); !verified) {
+  if (auto verified = check_digests(sha256, git_oid); !verified) {
     return discard_with(verified.error());
   }
   // After a failed fsync the kernel may already have dropped the dirty pages, and a later fsync
@@ -201,7 +212,7 @@ Result<BlobInfo> LocalBlobIngest::commit() {
   }
   state_ = State::kCommitted;
   claim_->release();
-  return BlobInfo{sha256, *git_oid, written_};
+  return BlobInfo{sha256, git_oid, written_};
 }
 
 }  // namespace

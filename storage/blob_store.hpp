@@ -33,12 +33,16 @@ struct ExpectedContent {
   std::uint64_t size = 0;
   std::optional<Sha256> sha256;   // known for LFS files, wheels, debs
   std::optional<GitOid> git_oid;  // known for regular Hugging Face / git files
+  // LFS content (model shards) is only ever looked up by sha256: skipping its git blob id saves a
+  // SHA-1 pass over every byte of multi-GiB files. Ignored when git_oid is set (it is verified).
+  bool compute_git_oid = true;
 };
 
 // A verified, durable blob.
 struct BlobInfo {
   Sha256 sha256;
-  GitOid git_oid;  // git blob id of the content (computed at ingest for every blob)
+  // git blob id of the content; nullopt when its ingest skipped it (compute_git_oid = false)
+  std::optional<GitOid> git_oid;
   std::uint64_t size = 0;
 };
 

@@ -82,9 +82,12 @@ Status SqliteCatalog::record_blob(const BlobInfo& blob) {
   Lock lock(mutex_);
   MIRRORD_TRY_ASSIGN(auto stmt,
                      db_->prepare("INSERT INTO blobs (sha256, size, git_oid, created_at) "
-                                  "VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING"));
+                                  "VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET "
+                                  "git_oid = excluded.git_oid WHERE blobs.git_oid = ''"));
+  // '' stands for a git blob id never computed (LFS content); a later ingest that computed it
+  // fills it in.
   MIRRORD_TRY(stmt->bind_all(blob.sha256.hex(), static_cast<std::int64_t>(blob.size),
-                             blob.git_oid.hex(), unix_now()));
+                             blob.git_oid ? blob.git_oid->hex() : std::string(), unix_now()));
   return stmt->run();
 }
 
@@ -96,7 +99,9 @@ Result<std::optional<BlobInfo>> SqliteCatalog::find_blob(const Sha256& digest) {
   if (!row)
     return std::optional<BlobInfo>();
   BlobInfo blob{digest, {}, static_cast<std::uint64_t>(stmt->column_int64(0))};
-  MIRRORD_TRY_ASSIGN(blob.git_oid, git_oid_column(*stmt, 1));
+  if (!stmt->column_text(1).empty()) {
+    MIRRORD_TRY_ASSIGN(blob.git_oid, git_oid_column(*stmt, 1));
+  }
   return std::optional<BlobInfo>(blob);
 }
 

@@ -106,7 +106,9 @@ std::string sha512_hex(std::string_view data) {
 }
 
 SnapshotFile snapshot_file(std::string path, const BlobInfo& blob) {
-  return SnapshotFile{std::move(path), blob.sha256, blob.git_oid, false, blob.size};
+  // Only Hugging Face trees show git blob ids; the null id stands in where none was computed.
+  return SnapshotFile{std::move(path), blob.sha256, blob.git_oid.value_or(GitOid()), false,
+                      blob.size};
 }
 
 }  // namespace mirrord::apt

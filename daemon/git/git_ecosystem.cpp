@@ -20,11 +20,8 @@ void configure_libgit2(const Config& config) {
 
 Ecosystem make_git_ecosystem(std::shared_ptr<const EcosystemContext> context) {
   configure_libgit2(context->config);
-  // Its own fetcher: the shared one carries the Hugging Face token, which must never reach
-  // another host's LFS server.
-  FetcherOptions fetcher_options;
-  fetcher_options.ca_bundle = context->config.ca_bundle.string();
-  std::shared_ptr<Fetcher> lfs_fetcher = make_curl_fetcher(fetcher_options);
+  // The shared fetcher carries no credentials: LFS servers never see the Hugging Face token.
+  std::shared_ptr<Fetcher> lfs_fetcher = context->fetcher;
   Ecosystem git;
   git.source = "git";
   git.make_pull_work = [context, lfs_fetcher](const Policy& policy) -> JobWork {

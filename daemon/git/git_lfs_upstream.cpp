@@ -116,6 +116,7 @@ Result<BlobInfo> download_once(const LfsFetchDeps& deps, const LfsDownloadAction
   ExpectedContent expected;
   expected.size = action.pointer.size;
   expected.sha256 = action.pointer.oid;
+  expected.compute_git_oid = false;  // LFS objects are only looked up by sha256
   MIRRORD_TRY_ASSIGN(std::unique_ptr<BlobIngest> ingest, deps.store.begin_ingest(expected));
   const std::uint64_t offset = ingest->offset();
   if (offset < expected.size) {

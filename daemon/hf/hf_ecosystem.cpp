@@ -9,7 +9,7 @@
 namespace mirrord {
 
 Ecosystem make_hf_ecosystem(std::shared_ptr<const EcosystemContext> context) {
-  auto source = std::make_shared<HfSource>(context->config.hf_endpoints, context->fetcher);
+  auto source = std::make_shared<HfSource>(context->config.hf_endpoints, context->hf_fetcher);
   HfRoutesOptions options;
   options.public_url = context->public_url;
   Ecosystem hf;

@@ -12,6 +12,7 @@ ExpectedContent expected_content(const ManifestEntry& entry) {
   expected.size = entry.size;
   if (entry.lfs) {
     expected.sha256 = entry.sha256;
+    expected.compute_git_oid = false;
   } else {
     expected.git_oid = entry.tree_oid;
   }

@@ -165,10 +165,10 @@ std::vector<SnapshotFile> snapshot_files(const std::vector<ManifestEntry>& entri
   files.reserve(entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const ManifestEntry& entry = entries[i];
-    // For LFS files the tree oid names the pointer, which is what clients expect as blobId.
-    files.push_back(SnapshotFile{entry.path, blobs[i].sha256,
-                                 entry.lfs ? entry.tree_oid : blobs[i].git_oid, entry.lfs,
-                                 entry.size});
+    // The tree oid is what clients expect as blobId: for LFS files it names the pointer, for
+    // regular files it is the content's git blob id, which the ingest verified.
+    files.push_back(
+        SnapshotFile{entry.path, blobs[i].sha256, entry.tree_oid, entry.lfs, entry.size});
   }
   return files;
 }

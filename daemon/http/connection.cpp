@@ -20,6 +20,7 @@
 #include <type_traits>
 
 #include "daemon/http/access_log.hpp"
+#include "daemon/http/read_errors.hpp"
 #include "daemon/http/socket_io.hpp"
 #include "daemon/http/wire.hpp"
 
@@ -50,48 +51,6 @@ constexpr std::chrono::seconds kLingerTime{2};
 template <class Protocol>
 using Stream = beast::basic_stream<Protocol, Executor, beast::unlimited_rate_policy>;
 using RequestParser = bhttp::request_parser<bhttp::string_body>;
-
-Response error_response(int status, std::string_view message) {
-  Response response = json_response(status, "{\"error\":\"" + std::string(message) + "\"}");
-  response.headers.set("X-Error-Message", std::string(message));
-  return response;
-}
-
-// The answer owed for a failed read of a request, or nullopt when the client simply went away
-// (or stalled) and the connection just closes.
-std::optional<int> status_for_read_error(const error_code& ec) {
-  if (ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) {
-    return std::nullopt;
-  }
-  switch (static_cast<bhttp::error>(ec.value())) {
-    case bhttp::error::end_of_stream:
-    case bhttp::error::partial_message:
-    case bhttp::error::short_read:
-      return std::nullopt;
-    case bhttp::error::header_limit:
-    case bhttp::error::buffer_overflow:
-      return 431;
-    case bhttp::error::body_limit:
-      return 413;
-    default:
-      return 400;
-  }
-}
-
-std::string_view message_for(int status) {
-  switch (status) {
-    case 413:
-      return "request body too large";
-    case 414:
-      return "request-target too long";
-    case 431:
-      return "request header fields too large";
-    case 500:
-      return "internal server error";
-    default:
-      return "bad request";
-  }
-}
 
 template <class Protocol>
 class Connection {

@@ -180,6 +180,9 @@ void JobManager::run_job(const std::shared_ptr<Job>& job) {
       job->record.state = JobState::kFailed;
       job->record.error = status.error().message;
     }
+    // A finished job is not joinable: a submit from now on starts a new run (upstream may have
+    // changed), even while this record is still being written.
+    live_by_key_.erase(job->record.key);
   }
   const bool recorded = write_record(*job).ok();
   std::lock_guard lock(mutex_);
@@ -189,7 +192,6 @@ void JobManager::run_job(const std::shared_ptr<Job>& job) {
       unrecorded_.erase(unrecorded_.begin());
     }
   }
-  live_by_key_.erase(job->record.key);
   live_.erase(job->record.id);
 }
 

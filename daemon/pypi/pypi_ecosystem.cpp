@@ -8,18 +8,6 @@
 namespace mirrord {
 namespace {
 
-// The shared fetcher sends the [upstream.hf] token to every host it is asked for. PyPI indexes
-// must never see it, so when a token is configured pulls use a fetcher of their own without one.
-std::shared_ptr<Fetcher> token_free_fetcher(const EcosystemContext& context) {
-  if (context.config.hf_token_file.empty()) {
-    return context.fetcher;
-  }
-  FetcherOptions options;
-  options.ca_bundle = context.config.ca_bundle.string();
-  options.user_agent = std::string("mirrord/") + MIRRORD_VERSION;
-  return make_curl_fetcher(std::move(options));
-}
-
 // Staging files belong to downloads of a previous process (a pull never resumes them): at start-up,
 // before any pull runs, they are only disk space.
 void clean_staging(const std::filesystem::path& dir) {
@@ -36,7 +24,7 @@ void clean_staging(const std::filesystem::path& dir) {
 
 Ecosystem make_pypi_ecosystem(std::shared_ptr<const EcosystemContext> context) {
   clean_staging(context->config.storage_root / "pypi" / "staging");
-  std::shared_ptr<Fetcher> fetcher = token_free_fetcher(*context);
+  std::shared_ptr<Fetcher> fetcher = context->fetcher;
   auto locks = std::make_shared<pypi::ProjectLocks>();
   Ecosystem pypi;
   pypi.source = "pypi";

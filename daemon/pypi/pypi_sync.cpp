@@ -79,13 +79,16 @@ void add_fetched(const Addition& addition, const FetchedFile& fetched, ProjectSt
   file.yanked = upstream.yanked;
   file.upload_time = upstream.upload_time;
   file.review = fetched.review;
-  rows[file.filename] = SnapshotFile{file.filename, fetched.blob.sha256, fetched.blob.git_oid,
-                                     false, fetched.blob.size};
+  // Only Hugging Face trees show git blob ids; the null id stands in where none was computed.
+  rows[file.filename] =
+      SnapshotFile{file.filename, fetched.blob.sha256, fetched.blob.git_oid.value_or(GitOid()),
+                   false, fetched.blob.size};
   if (fetched.metadata) {
     file.core_metadata = fetched.metadata->sha256;
     const std::string path = metadata_path(file.filename);
-    rows[path] = SnapshotFile{path, fetched.metadata->sha256, fetched.metadata->git_oid, false,
-                              fetched.metadata->size};
+    rows[path] =
+        SnapshotFile{path, fetched.metadata->sha256, fetched.metadata->git_oid.value_or(GitOid()),
+                     false, fetched.metadata->size};
   }
   state.files.push_back(std::move(file));
 }

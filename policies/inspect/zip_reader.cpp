@@ -43,18 +43,23 @@ Result<std::uint64_t> find_end_record(const ByteSource& source) {
   if (size < kEndRecordSize) {
     return refuse("too short to hold an end-of-central-directory record");
   }
-  const std::uint64_t floor = size > kEndRecordSize + 0xffff ? size - kEndRecordSize - 0xffff : 0;
-  for (std::uint64_t at = size - kEndRecordSize;; --at) {
-    ByteReader reader(source, at, size);
-    MIRRORD_TRY_ASSIGN(const std::uint32_t sig, reader.u32le());
-    if (sig == kEndSig) {
-      MIRRORD_TRY(reader.skip(16));
-      MIRRORD_TRY_ASSIGN(const std::uint16_t comment, reader.u16le());
-      if (at + kEndRecordSize + comment == size) {
-        return at;
-      }
+  // The record and its comment fit in the last 22 + 65535 bytes: read them once, search backwards.
+  const std::uint64_t tail_start =
+      size > kEndRecordSize + 0xffff ? size - kEndRecordSize - 0xffff : 0;
+  std::string tail(static_cast<std::size_t>(size - tail_start), '\0');
+  MIRRORD_TRY(
+      source.read_at(tail_start, std::as_writable_bytes(std::span(tail.data(), tail.size()))));
+  const auto byte_at = [&](std::size_t i) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(tail[i]));
+  };
+  for (std::size_t at = tail.size() - kEndRecordSize;; --at) {
+    const std::uint32_t sig =
+        byte_at(at) | byte_at(at + 1) << 8 | byte_at(at + 2) << 16 | byte_at(at + 3) << 24;
+    const std::uint32_t comment = byte_at(at + 20) | byte_at(at + 21) << 8;
+    if (sig == kEndSig && at + kEndRecordSize + comment == tail.size()) {
+      return tail_start + at;
     }
-    if (at == floor) {
+    if (at == 0) {
       return refuse("no end-of-central-directory record ends the file");
     }
   }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,7 +81,7 @@ class Fixture {
       FUZZ_CHECK(blob.ok() && catalog_->record_blob(*blob).ok());
       snapshot.files.push_back(
           SnapshotFile{spec.path, blob->sha256,
-                       spec.lfs ? lfs_pointer_oid(blob->sha256, blob->size) : blob->git_oid,
+                       spec.lfs ? lfs_pointer_oid(blob->sha256, blob->size) : *blob->git_oid,
                        spec.lfs, blob->size});
     }
     FUZZ_CHECK(catalog_->publish_snapshot(snapshot).ok());

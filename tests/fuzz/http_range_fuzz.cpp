@@ -1,8 +1,9 @@
 // Fuzzes the Range header against a blob size: evaluate_range and blob_response. A partial answer
 // must stay inside the blob, a HEAD must carry no body, and 416 must say the size.
 //
-// Input: 8 bytes of blob size (little-endian; only the low 40 bits count), then the Range value;
-// a second line, when present, is the If-Range value. Seeds: tests/fuzz/corpus/http_range.
+// Input: 8 bytes (little-endian): the blob size in the low 40 bits, a HEAD request when bit 0 of
+// the last byte is set; then the Range value, and after a newline the If-Range value.
+// Seeds: tests/fuzz/corpus/http_range.
 #include <cstddef>
 #include <cstdint>
 #include <memory>

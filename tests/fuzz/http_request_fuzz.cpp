@@ -1,9 +1,10 @@
 // Fuzzes what the server does with a request's target and headers before and around the route
-// handlers: the framing refusals (refusal_status), percent_decode, split_path, parse_query, and
-// to_wire with handler headers taken from the input (no header may split the response).
+// handlers: the framing refusals and limits (refusal_status, limit_status), percent_decode,
+// split_path, parse_query, and to_wire with handler headers taken from the input (no header may
+// split the response).
 //
-// Input: "METHOD TARGET\n" then header lines "Name: value\n". Seeds:
-// tests/fuzz/corpus/http_request.
+// Input: "METHOD TARGET\n" then header lines "Name: value\n".
+// Seeds: tests/fuzz/corpus/http_request.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -108,6 +109,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   if (const auto status = refusal_status(method, target, headers)) {
     FUZZ_CHECK(*status == 400);
+  }
+  if (const auto status = limit_status(target, headers)) {
+    FUZZ_CHECK(*status == 414 || *status == 431);
+  } else {
+    FUZZ_CHECK(target.size() <= kMaxRequestTargetBytes);
+    FUZZ_CHECK(headers.items().size() <= kMaxHeaderFields);
   }
   const auto question = target.find('?');
   check_path(target.substr(0, question));

@@ -73,8 +73,8 @@ def upstream():
 def make_apt_mirror(upstream):
     started = []
 
-    def make(mode="verbatim", extra=""):
-        daemon = Mirrord(["http://127.0.0.1:9"], apt_policy(upstream, mode, extra))
+    def make(mode="verbatim", extra="", token=None):
+        daemon = Mirrord(["http://127.0.0.1:9"], apt_policy(upstream, mode, extra), token=token)
         started.append(daemon)
         return daemon.start()
 

@@ -162,6 +162,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         server = self.server
         server.requests.append(self.path)
+        if self.headers.get("Authorization") is not None:
+            server.authorized.append(self.path)
         relative = self.path.split("?", 1)[0].lstrip("/")
         target = (server.root / relative).resolve()
         if server.root not in target.parents or not target.is_file():
@@ -190,6 +192,7 @@ class RepoServer:
         self.httpd.daemon_threads = True
         self.httpd.root = Path(root).resolve()
         self.httpd.requests = []
+        self.httpd.authorized = []  # paths of requests that carried an Authorization header
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
@@ -198,6 +201,10 @@ class RepoServer:
     @property
     def requests(self):
         return self.httpd.requests
+
+    @property
+    def authorized(self):
+        return self.httpd.authorized
 
     def stop(self):
         """Closes the listening socket: the upstream becomes unreachable (connection refused)."""

@@ -47,6 +47,15 @@ def test_verbatim_mirror_serves_upstream_bytes_to_apt(upstream, make_apt_mirror)
     assert repo["repo"] == POLICY and repo["ref"] == "current"
 
 
+def test_the_hugging_face_token_never_reaches_an_apt_upstream(upstream, make_apt_mirror):
+    upstream.repo.add_package("hello", "1.0")
+    upstream.repo.publish(SUITE, date=time.time() - HOUR)
+    mirror = make_apt_mirror("verbatim", token="hf_secret_for_the_hub_only")
+    pull_ok(mirror)
+    assert upstream.server.requests, "the pull fetched nothing"
+    assert upstream.server.authorized == []
+
+
 def test_second_pull_of_an_unchanged_upstream_changes_nothing(upstream, make_apt_mirror):
     upstream.repo.add_package("hello", "1.0")
     upstream.repo.publish(SUITE, date=time.time() - HOUR)

@@ -80,7 +80,9 @@ def check_after_kill(daemon, repo, files, delay):
     return KillPoint(repo, delay, len(state.parts), state.part_bytes, bool(published))
 
 
-def kill_points(daemon, repo, policy, files, count, delays):
+def kill_points(daemon, repo, policy, files, count, delays, verify):
+    """`count` pulls killed after delays(), each followed by the checks, a restart and (when the
+    daemon has it) `mirrorctl verify`."""
     points = []
     for _ in range(count):
         delay = delays()
@@ -88,6 +90,9 @@ def kill_points(daemon, repo, policy, files, count, delays):
         points.append(check_after_kill(daemon, repo, files, delay))
         daemon.restart()
         assert_all_or_nothing_served(daemon, repo, files)
+        if verify:
+            result = daemon.ctl("verify")
+            assert result.returncode == 0, daemon.explain(result)
     return points
 
 
@@ -125,15 +130,17 @@ def test_kill9_at_random_moments_keeps_the_store_consistent_and_pulls_resume(tmp
             hub.add_fault(kind="throttle", file=f"{QUICK}/{path}", bytes_per_second=QUICK_RATE)
         policies = policy_toml("big", BIG) + "\n" + policy_toml("quick", QUICK)
         daemon = make_daemon(hub, policies)
+        has_verify = daemon.has_command("verify")
 
-        points = kill_points(daemon, BIG, "big", big, BIG_POINTS, lambda: rng.uniform(0.05, 0.7))
+        points = kill_points(daemon, BIG, "big", big, BIG_POINTS, lambda: rng.uniform(0.05, 0.7),
+                             has_verify)
         finish_and_check(daemon, BIG, "big", big)
         # Later and later kills: the first ones land mid-pull, the last ones around the publish.
         quick_delays = iter([rng.uniform(0.02, 0.3) + 0.1 * i for i in range(QUICK_POINTS)])
         quick_points = kill_points(daemon, QUICK, "quick", quick, QUICK_POINTS,
-                                   lambda: next(quick_delays))
+                                   lambda: next(quick_delays), has_verify)
         finish_and_check(daemon, QUICK, "quick", quick)
-        verify = daemon.ctl("verify") if daemon.has_command("verify") else None
+        verify = daemon.ctl("verify") if has_verify else None
         daemon.stop()
         final = check_store(daemon.state_dir)
         assert not final.problems, "\n".join(final.problems)
@@ -153,8 +160,8 @@ def test_kill9_at_random_moments_keeps_the_store_consistent_and_pulls_resume(tmp
                f"{total} bytes; the upstream sent {fetched} bytes: {refetched} re-fetched "
                f"({refetched / total:.1%}), against {kept} .part bytes kept across kills; "
                f"{ranges} resuming Range requests. {QUICK}: {len(quick_points)} points "
-               f"({quick_published} after its publish). verify: "
-               f"{'exit ' + str(verify.returncode) if verify else 'no verify command yet'}")
+               f"({quick_published} after its publish). mirrorctl verify after every restart "
+               f"and at the end: {f'exit {verify.returncode}' if verify else 'no such command'}")
         assert mid_pull >= MIN_POINTS_MID_PULL, "the pull ended too early to test crash points"
         assert ranges > 0, "no pull resumed a .part with a Range request"
         # Starting over would fetch every kept .part byte again; resuming fetches only what was in

@@ -36,7 +36,7 @@ class GenerationCatalogTest : public ::testing::Test {
     NewSnapshot snapshot;
     snapshot.repo = {"model", "org/name"};
     snapshot.commit = "1111111111111111111111111111111111111111";
-    snapshot.files = {{"a.txt", blob.sha256, blob.git_oid, false, blob.size}};
+    snapshot.files = {{"a.txt", blob.sha256, *blob.git_oid, false, blob.size}};
     snapshot.refs = {"main"};
     return snapshot;
   }

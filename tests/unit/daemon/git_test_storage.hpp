@@ -39,7 +39,7 @@ struct TestStorage {
     EXPECT_TRUE(blob.ok());
     EXPECT_TRUE(catalog->record_blob(*blob).ok());
     return SnapshotFile{spec.path, blob->sha256,
-                        spec.lfs ? lfs_pointer_oid(blob->sha256, blob->size) : blob->git_oid,
+                        spec.lfs ? lfs_pointer_oid(blob->sha256, blob->size) : *blob->git_oid,
                         spec.lfs, blob->size};
   }
 

@@ -81,7 +81,7 @@ SnapshotFile ingest_into(const Storage& storage, const std::string& path,
   SnapshotFile file;
   file.path = path;
   file.sha256 = blob->sha256;
-  file.git_oid = lfs ? lfs_pointer_oid(blob->sha256, blob->size) : blob->git_oid;
+  file.git_oid = lfs ? lfs_pointer_oid(blob->sha256, blob->size) : *blob->git_oid;
   file.lfs = lfs;
   file.size = blob->size;
   return file;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <future>
@@ -79,7 +80,7 @@ TEST_F(JobManagerTest, SecondSubmitOfARunningKeyJoinsIt) {
   JobManager jobs(catalog_, 2);
   std::promise<void> release;
   auto released = release.get_future().share();
-  int runs = 0;
+  std::atomic<int> runs{0};
   auto work = [&runs, released](JobContext&) {
     ++runs;
     released.wait();
@@ -92,7 +93,7 @@ TEST_F(JobManagerTest, SecondSubmitOfARunningKeyJoinsIt) {
   EXPECT_EQ(first->job.id, second->job.id);
   release.set_value();
   wait_final(jobs, first->job.id);
-  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(runs.load(), 1);
   // Once finished, the same key starts a new job.
   auto third = jobs.submit("qwen", "same-key", [](JobContext&) { return Status{}; });
   ASSERT_TRUE(third);

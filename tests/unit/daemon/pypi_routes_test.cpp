@@ -46,9 +46,9 @@ class PypiRoutesTest : public ::testing::Test {
                                  "", std::nullopt, "", false, std::nullopt}};
     state.sort_files();
     const std::vector<SnapshotFile> files = {
-        {kWheel, wheel.sha256, wheel.git_oid, false, wheel.size},
-        {kWheel + ".metadata", metadata.sha256, metadata.git_oid, false, metadata.size},
-        {kSdist, sdist.sha256, sdist.git_oid, false, sdist.size}};
+        {kWheel, wheel.sha256, *wheel.git_oid, false, wheel.size},
+        {kWheel + ".metadata", metadata.sha256, *metadata.git_oid, false, metadata.size},
+        {kSdist, sdist.sha256, *sdist.git_oid, false, sdist.size}};
     ASSERT_TRUE(
         publish_project(*fixture_.catalog, project_repo("idx", "demo-pkg"), state, files).ok());
     route_ = make_pypi_routes(fixture_.catalog, fixture_.store);

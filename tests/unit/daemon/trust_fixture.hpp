@@ -45,7 +45,7 @@ class TrustFixture : public ::testing::Test {
     auto blob = (*ingest)->commit();
     EXPECT_TRUE(blob) << blob.error().message;
     EXPECT_TRUE(catalog_->record_blob(*blob));
-    return SnapshotFile{path, digest, blob->git_oid, true, content.size()};
+    return SnapshotFile{path, digest, *blob->git_oid, true, content.size()};
   }
 
   std::int64_t publish(const std::vector<SnapshotFile>& files, const std::string& verdict = "{}") {

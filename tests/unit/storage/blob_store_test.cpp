@@ -105,10 +105,32 @@ TEST_F(LocalBlobStoreTest, IngestWithOnlyGitOidComputesSha256) {
   EXPECT_EQ(read_blob(sha256_of(config)), config);
 }
 
+TEST_F(LocalBlobStoreTest, LfsContentIngestSkipsTheGitBlobId) {
+  ExpectedContent expected = by_sha256(kContent);
+  expected.compute_git_oid = false;
+  auto info = ingest(expected, kContent);
+  ASSERT_TRUE(info) << info.error().message;
+  EXPECT_EQ(info->sha256, sha256_of(kContent));
+  EXPECT_FALSE(info->git_oid.has_value());
+  EXPECT_EQ(read_blob(info->sha256), kContent);
+}
+
+TEST_F(LocalBlobStoreTest, AnExpectedGitOidIsVerifiedEvenWhenNotAskedToCompute) {
+  ExpectedContent expected = by_git_oid(kContent);
+  expected.compute_git_oid = false;
+  const std::string other = std::string(kContent.size(), 'x');
+  auto refused = ingest(expected, other);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kDigestMismatch);
+  auto info = ingest(expected, kContent);
+  ASSERT_TRUE(info) << info.error().message;
+  EXPECT_EQ(info->git_oid, git_blob_oid_of(kContent));
+}
+
 TEST_F(LocalBlobStoreTest, EmptyBlobIsIngested) {
   auto info = ingest(by_git_oid(""), "");
   ASSERT_TRUE(info) << info.error().message;
-  EXPECT_EQ(info->git_oid.hex(), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+  EXPECT_EQ(info->git_oid->hex(), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
   EXPECT_TRUE(store_->contains(sha256_of("")));
 }
 

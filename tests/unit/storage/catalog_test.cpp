@@ -81,6 +81,24 @@ TEST_F(CatalogTest, DatabaseUsesWriteAheadLog) {
   EXPECT_EQ(pragma_text(db_path_, "PRAGMA journal_mode"), "wal");
 }
 
+TEST_F(CatalogTest, ABlobRecordedWithoutGitOidGetsOneFromALaterIngest) {
+  BlobInfo blob = blob_of("shard");
+  const GitOid oid = *blob.git_oid;
+  blob.git_oid.reset();  // an LFS ingest skips it
+  ASSERT_TRUE(catalog_->record_blob(blob));
+  auto stored = catalog_->find_blob(blob.sha256);
+  ASSERT_TRUE(stored && stored->has_value()) << stored.error().message;
+  EXPECT_FALSE((*stored)->git_oid.has_value());
+  EXPECT_FALSE(catalog_->find_blob_by_git_oid(oid)->has_value());
+
+  blob.git_oid = oid;  // the same bytes ingested as a regular file
+  ASSERT_TRUE(catalog_->record_blob(blob));
+  EXPECT_EQ((*catalog_->find_blob(blob.sha256))->git_oid, oid);
+  auto by_oid = catalog_->find_blob_by_git_oid(oid);
+  ASSERT_TRUE(by_oid && by_oid->has_value());
+  EXPECT_EQ((*by_oid)->sha256, blob.sha256);
+}
+
 TEST_F(CatalogTest, RecordedBlobIsFoundBySha256AndGitOid) {
   const BlobInfo blob = blob_of("weights");
   ASSERT_TRUE(catalog_->record_blob(blob));
@@ -91,7 +109,7 @@ TEST_F(CatalogTest, RecordedBlobIsFoundBySha256AndGitOid) {
   EXPECT_EQ((*by_sha)->git_oid, blob.git_oid);
   EXPECT_EQ((*by_sha)->size, blob.size);
 
-  auto by_oid = catalog_->find_blob_by_git_oid(blob.git_oid);
+  auto by_oid = catalog_->find_blob_by_git_oid(*blob.git_oid);
   ASSERT_TRUE(by_oid && by_oid->has_value());
   EXPECT_EQ((*by_oid)->sha256, blob.sha256);
   EXPECT_EQ((*by_oid)->size, blob.size);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
 
@@ -42,6 +43,25 @@ TEST_F(PosixFileSystemTest, AppendTruncatesUnlessAskedToKeep) {
     ASSERT_TRUE((*file)->close());
   }
   EXPECT_EQ(read_file(path), "fresh");
+}
+
+// Past the early-writeback step (32 MiB), on a kept file: every byte lands once, in order.
+TEST_F(PosixFileSystemTest, LargeAppendsAcrossAResumeKeepEveryByte) {
+  const auto path = dir_.path() / "large";
+  std::string chunk(1 << 20, '\0');
+  std::string expected;
+  for (int part = 0; part < 2; ++part) {
+    auto file = fs_->open_for_append(path, /*keep=*/part > 0);
+    ASSERT_TRUE(file) << file.error().message;
+    for (int i = 0; i < 24; ++i) {
+      std::fill(chunk.begin(), chunk.end(), static_cast<char>('a' + (part * 24 + i) % 26));
+      ASSERT_TRUE((*file)->append(bytes_of(chunk)));
+      expected += chunk;
+    }
+    ASSERT_TRUE((*file)->sync());
+    ASSERT_TRUE((*file)->close());
+  }
+  EXPECT_TRUE(read_file(path) == expected);
 }
 
 TEST_F(PosixFileSystemTest, OpenInMissingDirectoryIsNotFound) {
