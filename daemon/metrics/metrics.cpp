@@ -1,7 +1,6 @@
 #include "daemon/metrics/metrics.hpp"
 
 #include <algorithm>
-#include <vector>
 
 namespace mirrord::metrics {
 namespace {
@@ -28,14 +27,20 @@ bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
-// The first `count` segments of a raw path (leading '/' skipped), fewer when it is shorter.
-std::vector<std::string_view> leading_segments(std::string_view path, std::size_t count) {
-  std::vector<std::string_view> segments;
+// The first three segments of a raw path (leading '/' skipped); `count` says how many there are.
+// A fixed array, not a vector: this runs for every request and must not allocate.
+struct LeadingSegments {
+  std::array<std::string_view, 3> items;
+  std::size_t count = 0;
+};
+
+LeadingSegments leading_segments(std::string_view path) {
+  LeadingSegments segments;
   if (starts_with(path, "/"))
     path.remove_prefix(1);
-  while (segments.size() < count && !path.empty()) {
+  while (segments.count < segments.items.size() && !path.empty()) {
     const auto slash = path.find('/');
-    segments.push_back(path.substr(0, slash));
+    segments.items[segments.count++] = path.substr(0, slash);
     path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
   }
   return segments;
@@ -49,10 +54,10 @@ bool ends_with_git(std::string_view segment) {
 Route classify_hub_path(std::string_view path) {
   if (starts_with(path, "/datasets/"))
     path.remove_prefix(std::string_view("/datasets").size());
-  const auto segments = leading_segments(path, 3);
-  if (segments.size() >= 2 && ends_with_git(segments[1]))
+  const auto [segments, count] = leading_segments(path);
+  if (count >= 2 && ends_with_git(segments[1]))
     return Route::kGit;
-  if (segments.size() < 3)
+  if (count < 3)
     return Route::kOther;
   if (segments[2] == "resolve")
     return Route::kHfResolve;
@@ -72,7 +77,7 @@ Route classify_route(std::string_view path) {
     return Route::kHealth;
   if (path == "/metrics")
     return Route::kMetrics;
-  if (path == "/" || path == "/ui" || starts_with(path, "/ui/"))
+  if (path == "/" || path == "/ui" || path == "/ui/")
     return Route::kUi;
   if (starts_with(path, "/api/"))
     return Route::kHfApi;
@@ -81,8 +86,8 @@ Route classify_route(std::string_view path) {
   if (starts_with(path, "/git/"))
     return Route::kGit;
   if (starts_with(path, "/pypi/")) {
-    const auto segments = leading_segments(path, 3);
-    return segments.size() == 3 && segments[2] == "simple" ? Route::kPypiSimple : Route::kPypiFiles;
+    const auto [segments, count] = leading_segments(path);
+    return count == 3 && segments[2] == "simple" ? Route::kPypiSimple : Route::kPypiFiles;
   }
   return classify_hub_path(path);
 }

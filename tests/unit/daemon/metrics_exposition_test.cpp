@@ -210,6 +210,7 @@ TEST(MetricsRouteTest, PathsMapToAFixedSetOfRoutes) {
   EXPECT_EQ(classify_route("/metrics"), Route::kMetrics);
   EXPECT_EQ(classify_route("/"), Route::kUi);
   EXPECT_EQ(classify_route("/ui/"), Route::kUi);
+  EXPECT_EQ(classify_route("/ui/model/resolve/main/x"), Route::kHfResolve);
   EXPECT_EQ(classify_route("/api/models/a/b"), Route::kHfApi);
   EXPECT_EQ(classify_route("/a/b/resolve/main/x.bin"), Route::kHfResolve);
   EXPECT_EQ(classify_route("/datasets/a/b/resolve/main/x"), Route::kHfResolve);
