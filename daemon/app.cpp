@@ -13,8 +13,11 @@
 #include "daemon/fetch/fetcher.hpp"
 #include "daemon/http/server.hpp"
 #include "daemon/jobs/job_manager.hpp"
+#include "daemon/metrics/metered_services.hpp"
+#include "daemon/metrics/observability_routes.hpp"
 #include "daemon/policy_book.hpp"
 #include "daemon/public_handler.hpp"
+#include "daemon/web/catalog_page.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/catalog.hpp"
 
@@ -60,10 +63,12 @@ struct Services {
   std::shared_ptr<Fetcher> fetcher;     // no credentials: apt, PyPI, git and LFS hosts
   std::shared_ptr<Fetcher> hf_fetcher;  // carries the [upstream.hf] token, for the hub only
   std::shared_ptr<JobManager> jobs;
+  std::shared_ptr<metrics::Metrics> metrics;
 };
 
 Result<Services> open_services(const Config& config) {
   Services services;
+  services.metrics = std::make_shared<metrics::Metrics>();
   std::error_code ec;
   std::filesystem::create_directories(config.storage_root, ec);
   if (ec) {
@@ -73,6 +78,7 @@ Result<Services> open_services(const Config& config) {
   MIRRORD_TRY_ASSIGN(services.store,
                      make_local_blob_store(config.storage_root, make_posix_file_system()));
   MIRRORD_TRY(services.store->clean_stale_parts(kStalePartAge));
+  services.store = metrics::make_metered_blob_store(services.store, services.metrics);
   MIRRORD_TRY_ASSIGN(std::unique_ptr<Catalog> catalog,
                      Catalog::open(config.storage_root / "catalog.db"));
   // Every writer goes through this wrapper, so that caches of catalog answers (the serving
@@ -85,26 +91,55 @@ Result<Services> open_services(const Config& config) {
   FetcherOptions fetch_options;
   fetch_options.ca_bundle = config.ca_bundle.string();
   fetch_options.user_agent = std::string("mirrord/") + MIRRORD_VERSION;
-  services.fetcher = make_curl_fetcher(fetch_options);
+  services.fetcher =
+      metrics::make_metered_fetcher(make_curl_fetcher(fetch_options), services.metrics);
   MIRRORD_TRY_ASSIGN(fetch_options.bearer_token, read_token(config.hf_token_file));
   services.hf_fetcher =
-      fetch_options.bearer_token.empty() ? services.fetcher : make_curl_fetcher(fetch_options);
+      fetch_options.bearer_token.empty()
+          ? services.fetcher
+          : metrics::make_metered_fetcher(make_curl_fetcher(fetch_options), services.metrics);
   services.jobs = std::make_shared<JobManager>(services.catalog, config.parallel_pulls);
   return services;
 }
 
 // Dispatches a pull to the ecosystem of the policy's source.
-std::function<JobWork(const Policy&)> pull_work_factory(std::vector<Ecosystem> ecosystems) {
-  return [ecosystems = std::move(ecosystems)](const Policy& policy) -> JobWork {
+std::function<JobWork(const Policy&)> pull_work_factory(std::vector<Ecosystem> ecosystems,
+                                                        std::shared_ptr<metrics::Metrics> metrics) {
+  return [ecosystems = std::move(ecosystems), metrics](const Policy& policy) -> JobWork {
     for (const Ecosystem& ecosystem : ecosystems) {
       if (ecosystem.source == policy.source) {
-        return ecosystem.make_pull_work(policy);
+        return metrics::metered_pull(ecosystem.make_pull_work(policy), policy.name, metrics);
       }
     }
     return [source = policy.source](JobContext&) {
       return Status(make_error(ErrorCode::kInvalidInput, "no ecosystem serves source " + source));
     };
   };
+}
+
+// /metrics, /healthz, /readyz; also served alone on [server] metrics_listen when set.
+http::Route observability_routes(const Config& config, const Services& services) {
+  auto names = [policies = services.policies](const JobRecord& job) -> std::optional<std::string> {
+    auto policy = policies->resolve(job.target);
+    return policy ? std::optional(policy->name) : std::nullopt;
+  };
+  if (auto seeded = metrics::seed_last_syncs(*services.metrics, *services.catalog, names);
+      !seeded) {
+    std::fprintf(stderr, "<4>mirrord: last syncs not read: %s\n", seeded.error().message.c_str());
+  }
+  return metrics::make_observability_routes(
+      {services.metrics, services.catalog, services.jobs,
+       std::make_shared<metrics::ReadinessCheck>(services.catalog, config.storage_root / "tmp",
+                                                 services.policies != nullptr)});
+}
+
+Status listen_for_metrics(http::Server& server, const Config& config, http::Route routes) {
+  if (config.metrics_listen.empty()) {
+    return {};
+  }
+  auto [host, port] = *split_host_port(config.metrics_listen);
+  MIRRORD_TRY(server.listen_tcp(host, port, make_public_handler({std::move(routes)})));
+  return {};
 }
 
 }  // namespace
@@ -126,10 +161,14 @@ int check_daemon_config(const Config& config) {
 int run_daemon(const Config& config) {
   auto services = open_services(config);
   if (!services) {
-    std::fprintf(stderr, "mirrord: %s\n", services.error().message.c_str());
+    std::fprintf(stderr, "<3>mirrord: %s\n", services.error().message.c_str());
     return 1;
   }
   auto server = http::Server::create();
+  server->set_request_observer([metrics = services->metrics](const http::Request& request,
+                                                             int status, std::uint64_t body_bytes) {
+    metrics->count_request(request.path, status, body_bytes);
+  });
   auto [host, port] = *split_host_port(config.listen);
   // Routes need the public URL (absolute links), which may depend on the port bound, so the
   // handler is set once the listener is open; no request is served before run().
@@ -137,7 +176,7 @@ int run_daemon(const Config& config) {
   auto bound = server->listen_tcp(
       host, port, [&handler](const http::Request& request) { return handler(request); });
   if (!bound) {
-    std::fprintf(stderr, "mirrord: cannot listen on %s: %s\n", config.listen.c_str(),
+    std::fprintf(stderr, "<3>mirrord: cannot listen on %s: %s\n", config.listen.c_str(),
                  bound.error().message.c_str());
     return 1;
   }
@@ -150,7 +189,14 @@ int run_daemon(const Config& config) {
   context->hf_fetcher = services->hf_fetcher;
   context->public_url = config.public_url.empty() ? "http://" + listen : config.public_url;
   std::vector<Ecosystem> ecosystems = make_ecosystems(context);
-  std::vector<http::Route> routes;
+  http::Route observability = observability_routes(config, *services);
+  if (auto status = listen_for_metrics(*server, config, observability); !status) {
+    std::fprintf(stderr, "<3>mirrord: cannot listen on metrics_listen %s: %s\n",
+                 config.metrics_listen.c_str(), status.error().message.c_str());
+    return 1;
+  }
+  std::vector<http::Route> routes{
+      observability, web::make_catalog_page_route(services->catalog, context->public_url)};
   for (const Ecosystem& ecosystem : ecosystems) {
     routes.push_back(ecosystem.routes);
   }
@@ -160,7 +206,7 @@ int run_daemon(const Config& config) {
   admin.catalog = services->catalog;
   admin.jobs = services->jobs;
   admin.policies = services->policies;
-  admin.make_pull_work = pull_work_factory(std::move(ecosystems));
+  admin.make_pull_work = pull_work_factory(std::move(ecosystems), services->metrics);
   admin.version = MIRRORD_VERSION;
   admin.listen = listen;
   admin.public_url = context->public_url;
@@ -168,7 +214,7 @@ int run_daemon(const Config& config) {
   admin.started_at = now_seconds();
   const auto socket_path = config.admin_socket_path();
   if (auto status = server->listen_unix(socket_path, 0660, make_admin_handler(admin)); !status) {
-    std::fprintf(stderr, "mirrord: cannot open admin socket %s: %s\n", socket_path.c_str(),
+    std::fprintf(stderr, "<3>mirrord: cannot open admin socket %s: %s\n", socket_path.c_str(),
                  status.error().message.c_str());
     return 1;
   }

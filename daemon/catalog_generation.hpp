@@ -65,6 +65,7 @@ class GenerationCatalog final : public Catalog {
     return inner_->find_file(snapshot_id, path);
   }
   Result<std::vector<RepoSummary>> list_repos() override { return inner_->list_repos(); }
+  Result<BlobTotals> blob_totals() override { return inner_->blob_totals(); }
   Result<std::int64_t> create_job(const std::string& target, const std::string& key) override {
     return inner_->create_job(target, key);
   }

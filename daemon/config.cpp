@@ -80,7 +80,8 @@ const toml::table* sub_table(const toml::table& root, const char* name) {
 }
 
 Status read_server(const toml::table& t, Config& c, const std::string& src) {
-  MIRRORD_TRY(check_keys(t, {"listen", "public_url", "admin_socket", "threads"}, "server", src));
+  MIRRORD_TRY(check_keys(t, {"listen", "public_url", "admin_socket", "threads", "metrics_listen"},
+                         "server", src));
   MIRRORD_TRY(read_value(t, "listen", c.listen, src));
   MIRRORD_TRY(read_value(t, "public_url", c.public_url, src));
   MIRRORD_TRY(read_path(t, "admin_socket", c.admin_socket, src));
@@ -92,6 +93,12 @@ Status read_server(const toml::table& t, Config& c, const std::string& src) {
   c.threads = static_cast<int>(threads);
   if (auto listen = split_host_port(c.listen); !listen) {
     return config_error(src, "[server] " + listen.error().message);
+  }
+  MIRRORD_TRY(read_value(t, "metrics_listen", c.metrics_listen, src));
+  if (!c.metrics_listen.empty()) {
+    if (auto listen = split_host_port(c.metrics_listen); !listen) {
+      return config_error(src, "[server] metrics_listen: " + listen.error().message);
+    }
   }
   while (!c.public_url.empty() && c.public_url.back() == '/') {
     c.public_url.pop_back();

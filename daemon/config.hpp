@@ -17,6 +17,7 @@ struct Config {
   std::string public_url;                 // base URL clients see; empty: from the bound address
   std::filesystem::path admin_socket;     // empty: <storage.root>/admin.sock
   int threads = 2;                        // event-loop threads
+  std::string metrics_listen;             // host:port of a /metrics-only listener; empty: none
   // [storage]
   std::filesystem::path storage_root = "mirrord-state";
   // [policies]

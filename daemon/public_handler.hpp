@@ -1,6 +1,6 @@
-// The public listener's handler: ecosystem routes chained in order, CORS on every answer, a JSON
-// 404 for anything no route claims, and the health endpoints for load balancers. The admin API
-// is never reachable from here.
+// The public listener's handler: routes chained in order (the observability routes and the web
+// page first, then the ecosystems), CORS on every answer, a JSON 404 for anything no route
+// claims. The admin API is never reachable from here.
 #pragma once
 
 #include <vector>

@@ -27,6 +27,8 @@ test_packages=(
   apt-utils dpkg-dev xz-utils            # apt-ftparchive, dpkg-deb: signed test repositories
   clang-14 libclang-rt-14-dev llvm-14    # ASan/UBSan build, libFuzzer, llvm-symbolizer for reports
   openssl                                # test CA and certificates for the TLS upstream tests
+  chromium fonts-dejavu-core             # headless browser for the web catalog page test
+  tesseract-ocr tesseract-ocr-eng        # OCR of that page's screenshot
 )
 bench_packages=(
   nginx                   # the reference static server (sendfile) and the loopback upstream

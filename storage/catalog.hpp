@@ -96,6 +96,12 @@ struct RepoSummary {
   std::string state;  // "published"
 };
 
+// How many blobs the catalog records, and their total size (the store's size, for /metrics).
+struct BlobTotals {
+  std::uint64_t blobs = 0;
+  std::uint64_t bytes = 0;
+};
+
 enum class JobState { kQueued, kRunning, kSucceeded, kFailed, kInterrupted };
 const char* to_string(JobState state);
 
@@ -164,6 +170,9 @@ class Catalog {
   // reason.
   virtual Status release_quarantine(std::int64_t id, const std::string& reason,
                                     const std::optional<SnapshotTrust>& trust);
+
+  // Statistics (storage/catalog_stats.cpp); not pure, like the trust methods.
+  virtual Result<BlobTotals> blob_totals();
 
   // Jobs (pulls). Progress counters are written by the job runner from time to time.
   virtual Result<std::int64_t> create_job(const std::string& target, const std::string& key) = 0;

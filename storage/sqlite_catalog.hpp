@@ -47,6 +47,8 @@ class SqliteCatalog final : public Catalog {
   Status release_quarantine(std::int64_t id, const std::string& reason,
                             const std::optional<SnapshotTrust>& trust) override;
 
+  Result<BlobTotals> blob_totals() override;
+
   Result<std::int64_t> create_job(const std::string& target, const std::string& key) override;
   Status update_job(const JobRecord& job) override;
   Result<std::optional<JobRecord>> get_job(std::int64_t id) override;

@@ -10,7 +10,7 @@ namespace mirrord::http {
 namespace {
 
 // Long targets are cut so that one hostile request cannot flood the journal.
-constexpr int kMaxLoggedTarget = 512;
+constexpr std::size_t kMaxLoggedTarget = 512;
 // Writes of at most PIPE_BUF bytes are atomic on a pipe: lines never interleave.
 constexpr std::size_t kMaxBatchBytes = 4096;
 
@@ -31,20 +31,50 @@ thread_local Batch batch;
 
 }  // namespace
 
+void append_log_value(std::string& line, std::string_view value) {
+  const bool bare = !value.empty() && std::none_of(value.begin(), value.end(), [](char c) {
+    return c <= ' ' || c == '"' || c == '\\' || c == '=' || c == 0x7f;
+  });
+  if (bare) {
+    line.append(value);
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  line += '"';
+  for (char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      line.append({'\\', c});
+    } else if (byte < 0x20 || byte == 0x7f) {
+      line.append({'\\', 'x', kHex[byte >> 4], kHex[byte & 0xF]});
+    } else {
+      line += c;
+    }
+  }
+  line += '"';
+}
+
 bool log_request(const Request& request, int status, std::uint64_t bytes_sent,
                  std::chrono::steady_clock::duration elapsed) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
-  char line[1024];
-  int n = std::snprintf(line, sizeof line, "http %s %.*s %d %lluB %lldms id=%s peer=%s\n",
-                        request.method.c_str(), kMaxLoggedTarget, request.target.c_str(), status,
-                        static_cast<unsigned long long>(bytes_sent), static_cast<long long>(ms),
-                        request.request_id.c_str(), request.peer.c_str());
-  const auto length = static_cast<std::size_t>(std::clamp(n, 0, int{sizeof line} - 1));
-  if (batch.text.size() + length > kMaxBatchBytes) {
+  std::string line = "<6>http method=";
+  line.reserve(160 + std::min(request.target.size(), kMaxLoggedTarget));
+  append_log_value(line, request.method);
+  line.append(" target=");
+  append_log_value(line, std::string_view(request.target).substr(0, kMaxLoggedTarget));
+  line.append(" status=").append(std::to_string(status));
+  line.append(" bytes=").append(std::to_string(bytes_sent));
+  line.append(" ms=").append(std::to_string(ms));
+  line.append(" id=");
+  append_log_value(line, request.request_id);
+  line.append(" peer=");
+  append_log_value(line, request.peer);
+  line += '\n';
+  if (batch.text.size() + line.size() > kMaxBatchBytes) {
     flush_request_log();
   }
   const bool was_empty = batch.text.empty();
-  batch.text.append(line, length);
+  batch.text.append(line);
   return was_empty;
 }
 
@@ -57,8 +87,9 @@ void flush_request_log() {
 
 void log_server_error(std::string_view what) {
   flush_request_log();  // keeps this thread's lines in order
-  std::string line = "http error: ";
-  line.append(what.substr(0, 900)).append("\n");
+  std::string line = "<3>http error msg=";
+  append_log_value(line, what.substr(0, 900));
+  line += '\n';
   write_line(line.data(), static_cast<int>(line.size()));
 }
 

@@ -137,7 +137,8 @@ class Connection {
     for (const auto& field : message) {
       request.headers.add(std::string(field.name_string()), std::string(field.value()));
     }
-    request.request_id = next_request_id();
+    auto client_id = sane_request_id(request.headers.get("X-Request-Id"));
+    request.request_id = client_id ? std::move(*client_id) : next_request_id();
     request.peer = peer_;
     return request;
   }
@@ -196,6 +197,8 @@ class Connection {
     bool ok = co_await send_head_and_body(wire, body_sent);
     if (ok && wire.file)
       ok = co_await send_file(*wire.file, body_sent);
+    if (context_.observer)
+      (*context_.observer)(request, wire.status, body_sent);
     if (log_request(request, wire.status, body_sent, std::chrono::steady_clock::now() - started)) {
       // Runs once the loop has served what was ready: one write for the whole batch.
       net::post(stream_->get_executor(), [] { flush_request_log(); });

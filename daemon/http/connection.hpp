@@ -31,6 +31,7 @@ struct ServeContext {
   // The event loop that serves the next accepted connection (round robin over the threads).
   // Called only from the thread that runs the listeners' loop.
   std::function<boost::asio::io_context&()> next_loop;
+  std::shared_ptr<const RequestObserver> observer;  // may be null
 };
 
 // `socket` is an Asio stream socket of an io_context run by a single thread, with that context's

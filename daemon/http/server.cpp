@@ -32,10 +32,16 @@ class ServerImpl final : public Server {
 
   Result<std::uint16_t> listen_tcp(const std::string& host, std::uint16_t port,
                                    Handler handler) override {
+    ServeContext context = context_for(std::move(handler));
+    context.observer = observer_;
     MIRRORD_TRY_ASSIGN(BoundListener bound,
-                       open_tcp_listener(main_, host, port, context_for(std::move(handler))));
+                       open_tcp_listener(main_, host, port, std::move(context)));
     keep(std::move(bound.listener));
     return bound.port;
+  }
+
+  void set_request_observer(RequestObserver observer) override {
+    observer_ = observer ? std::make_shared<const RequestObserver>(std::move(observer)) : nullptr;
   }
 
   Status listen_unix(const std::filesystem::path& path, unsigned mode, Handler handler) override {
@@ -119,7 +125,7 @@ class ServerImpl final : public Server {
 
   ServeContext context_for(Handler handler) {
     return ServeContext{std::make_shared<const Handler>(std::move(handler)), limits_, &registry_,
-                        [this]() -> net::io_context& { return next_loop(); }};
+                        [this]() -> net::io_context& { return next_loop(); }, nullptr};
   }
 
   void keep(std::unique_ptr<Listener> listener) {
@@ -135,6 +141,7 @@ class ServerImpl final : public Server {
   // acceptors.
   const ServerLimits limits_;
   ConnectionRegistry registry_;
+  std::shared_ptr<const RequestObserver> observer_;  // for TCP listeners opened from now on
   net::io_context main_{kOneThread};
   std::vector<std::unique_ptr<net::io_context>> extra_;
   std::mutex mutex_;

@@ -31,6 +31,11 @@ struct ServerLimits {
   std::chrono::seconds write_timeout{120};  // per write progress
 };
 
+// Told of every request a listener answered: its status and the body bytes that went out.
+// Called on the connection's thread after the response was written, so it must be cheap.
+using RequestObserver =
+    std::function<void(const Request& request, int status, std::uint64_t body_bytes)>;
+
 class Server {
  public:
   static std::unique_ptr<Server> create(ServerLimits limits = {});
@@ -39,6 +44,8 @@ class Server {
   // Binds "host:port" (port 0 picks a free one). Returns the bound port.
   virtual Result<std::uint16_t> listen_tcp(const std::string& host, std::uint16_t port,
                                            Handler handler) = 0;
+  // Observes the requests of the TCP listeners opened after this call (not the Unix socket's).
+  virtual void set_request_observer(RequestObserver observer) = 0;
   // Binds a Unix stream socket at `path` (replacing a stale one) with the given permissions.
   virtual Status listen_unix(const std::filesystem::path& path, unsigned mode, Handler handler) = 0;
   // Runs the event loop on `threads` threads until stop(); SIGINT/SIGTERM call stop().

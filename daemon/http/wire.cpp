@@ -206,4 +206,19 @@ std::string next_request_id() {
   return text;
 }
 
+std::optional<std::string> sane_request_id(std::optional<std::string_view> header) {
+  constexpr std::size_t kMaxRequestIdBytes = 64;
+  if (!header || header->empty() || header->size() > kMaxRequestIdBytes) {
+    return std::nullopt;
+  }
+  for (char c : *header) {
+    const bool sane = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_' || c == '.' || c == ':';
+    if (!sane) {
+      return std::nullopt;
+    }
+  }
+  return std::string(*header);
+}
+
 }  // namespace mirrord::http

@@ -54,4 +54,9 @@ std::string http_date(std::time_t when);
 // A process-unique id: a random per-process prefix and a counter, 16 hex digits.
 std::string next_request_id();
 
+// The client's X-Request-Id when it is a sane token (1..64 characters of letters, digits and
+// "-_.:"), so that a proxy's id can follow the request into our logs; nullopt otherwise (the
+// server then makes one). Anything else could forge log fields or split a header.
+std::optional<std::string> sane_request_id(std::optional<std::string_view> header);
+
 }  // namespace mirrord::http

@@ -129,8 +129,8 @@ Status JobManager::write_record(const Job& job) {
   record.updated_at = now_seconds();
   Status status = catalog_->update_job(record);
   if (!status) {
-    std::fprintf(stderr, "mirrord: cannot record job %lld: %s\n", static_cast<long long>(record.id),
-                 status.error().message.c_str());
+    std::fprintf(stderr, "<3>mirrord: cannot record job %lld: %s\n",
+                 static_cast<long long>(record.id), status.error().message.c_str());
   }
   return status;
 }

@@ -96,7 +96,7 @@ void add_fetched(const Addition& addition, const FetchedFile& fetched, ProjectSt
 void log_page_problems(const SyncContext& context, const std::string& project,
                        const UpstreamPage& page) {
   for (const std::string& problem : page.problems) {
-    std::fprintf(stderr, "mirrord: pypi %s/%s: %s\n", context.root.c_str(), project.c_str(),
+    std::fprintf(stderr, "<4>mirrord: pypi %s/%s: %s\n", context.root.c_str(), project.c_str(),
                  problem.c_str());
   }
 }

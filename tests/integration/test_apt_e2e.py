@@ -34,7 +34,7 @@ def test_verbatim_mirror_serves_upstream_bytes_to_apt(upstream, make_apt_mirror)
     update, download = assert_apt_gets(client, "hello", hello)
     print("\n" + explain(update) + "\n" + explain(download))
     # apt asked the mirror for the index by-hash, as the Release offers.
-    assert f"GET /apt/{POLICY}/dists/{SUITE}/main/binary-amd64/by-hash/" in \
+    assert f"method=GET target=/apt/{POLICY}/dists/{SUITE}/main/binary-amd64/by-hash/" in \
         mirror.log_path.read_text()
 
     # The deb822 form of the same source works too.

@@ -105,8 +105,9 @@ def test_pip_23_2_reads_core_metadata_first(daemons, json_upstream, tmp_path):
                   index_url(daemon, "pypi-test"), "-d", str(tmp_path), "-v", "tinypkg")
     assert got.returncode == 0, explain(got)
     # The daemon's access log: the page, then the .metadata (hash checked by pip), then the wheel.
-    served = [line.split()[2] for line in daemon.log_path.read_text().splitlines()
-              if line.startswith("http GET /pypi/")]
+    served = [line.split()[2].removeprefix("target=")
+              for line in daemon.log_path.read_text().splitlines()
+              if line.startswith("<6>http method=GET target=/pypi/")]
     wheel = "tinypkg-2.0-py3-none-any.whl"
     order = [path.rsplit("/", 1)[-1] for path in served]
     assert order.index(wheel + ".metadata") < order.index(wheel), served

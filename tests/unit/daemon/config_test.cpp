@@ -75,6 +75,17 @@ TEST(ConfigTest, WrongTypesAndValuesAreRefused) {
   EXPECT_FALSE(parse_config("[pull]\nparallel_files = 0\n", "t"));
 }
 
+TEST(ConfigTest, MetricsListenIsOptionalAndChecked) {
+  EXPECT_EQ(parse_config("", "t")->metrics_listen, "");
+  auto config = parse_config("[server]\nmetrics_listen = \"127.0.0.1:9100\"\n", "t");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->metrics_listen, "127.0.0.1:9100");
+  auto bad = parse_config("[server]\nmetrics_listen = \"9100\"\n", "metrics.toml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("metrics.toml"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("metrics_listen"), std::string::npos) << bad.error().message;
+}
+
 TEST(ConfigTest, SplitHostPort) {
   auto parsed = split_host_port("[::1]:8080");
   ASSERT_TRUE(parsed);

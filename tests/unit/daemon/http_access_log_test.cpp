@@ -73,8 +73,10 @@ TEST(AccessLogTest, LinesWaitForTheFlushAndComeOutTogether) {
   flush_request_log();
   const std::string written = capture.take();
   EXPECT_EQ(written,
-            "http HEAD /a 200 0B 0ms id=00000000000000aa peer=127.0.0.1:1\n"
-            "http HEAD /b 404 12B 0ms id=00000000000000aa peer=127.0.0.1:1\n");
+            "<6>http method=HEAD target=/a status=200 bytes=0 ms=0 id=00000000000000aa "
+            "peer=127.0.0.1:1\n"
+            "<6>http method=HEAD target=/b status=404 bytes=12 ms=0 id=00000000000000aa "
+            "peer=127.0.0.1:1\n");
   flush_request_log();
   EXPECT_EQ(capture.take(), "") << "a second flush writes nothing again";
 }
@@ -111,10 +113,33 @@ TEST(AccessLogTest, AnErrorLineComesAfterTheRequestLinesBeforeIt) {
   log_server_error("something broke");
   const std::string written = capture.take();
   const auto request_line = written.find("/first");
-  const auto error_line = written.find("http error: something broke");
+  const auto error_line = written.find("<3>http error msg=\"something broke\"\n");
   ASSERT_NE(request_line, std::string::npos);
   ASSERT_NE(error_line, std::string::npos);
   EXPECT_LT(request_line, error_line);
+}
+
+TEST(AccessLogTest, HostileValuesAreQuotedSoTheyCannotForgeFieldsOrLines) {
+  StderrCapture capture;
+  flush_request_log();
+  capture.take();
+  log_request(request_for("/a status=999 \"x\\y\"\n<3>forged"), 200, 0, {});
+  flush_request_log();
+  EXPECT_EQ(capture.take(),
+            "<6>http method=HEAD target=\"/a status=999 \\\"x\\\\y\\\"\\x0a<3>forged\" "
+            "status=200 bytes=0 ms=0 id=00000000000000aa peer=127.0.0.1:1\n");
+}
+
+TEST(AccessLogTest, LogValuesAreBareOnlyWhenSafe) {
+  std::string line;
+  append_log_value(line, "plain/value-1.2");
+  EXPECT_EQ(line, "plain/value-1.2");
+  line.clear();
+  append_log_value(line, "");
+  EXPECT_EQ(line, "\"\"");
+  line.clear();
+  append_log_value(line, "two words");
+  EXPECT_EQ(line, "\"two words\"");
 }
 
 }  // namespace

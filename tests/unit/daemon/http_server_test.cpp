@@ -302,6 +302,54 @@ TEST_F(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
   EXPECT_EQ(handled_, 2);
 }
 
+struct Observed {
+  std::string path;
+  int status = 0;
+  std::uint64_t body_bytes = 0;
+  std::string request_id;
+};
+
+TEST_F(ServerTest, TheObserverSeesEachRequestWithItsStatusBodyBytesAndRequestId) {
+  std::mutex mutex;
+  std::vector<Observed> seen;
+  server_ = Server::create(test_limits());
+  server_->set_request_observer([&](const Request& request, int status, std::uint64_t bytes) {
+    std::lock_guard lock(mutex);
+    seen.push_back({request.path, status, bytes, request.request_id});
+  });
+  auto port = server_->listen_tcp("127.0.0.1", 0, [this](const Request& r) { return handle(r); });
+  ASSERT_TRUE(port) << port.error().message;
+  port_ = *port;
+  run_result_ = std::async(std::launch::async, [this] { server_->run(2); });
+  RawClient client = connect();
+  client.send(get("/hello", "X-Request-Id: lb-1.a\r\n"));
+  auto hello = client.read_response();
+  ASSERT_TRUE(hello);
+  EXPECT_EQ(hello->header("x-request-id"), "lb-1.a") << "a sane client id is kept";
+  client.send(get("/blob", "X-Request-Id: not sane\r\n"));
+  auto blob = client.read_response();
+  ASSERT_TRUE(blob);
+  EXPECT_EQ(blob->header("x-request-id").size(), 16u) << "an insane one is replaced";
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  for (;;) {
+    {
+      std::lock_guard lock(mutex);
+      if (seen.size() >= 2 || std::chrono::steady_clock::now() > deadline)
+        break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  stop_server();  // no call may come after `seen` is gone
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].path, "/hello");
+  EXPECT_EQ(seen[0].status, 200);
+  EXPECT_EQ(seen[0].body_bytes, 11u);
+  EXPECT_EQ(seen[0].request_id, "lb-1.a");
+  EXPECT_EQ(seen[1].path, "/blob");
+  EXPECT_EQ(seen[1].body_bytes, kBlobSize) << "sendfile bodies are counted too";
+  EXPECT_EQ(seen[1].request_id, blob->header("x-request-id"));
+}
+
 TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
   start_server();
   RawClient client = connect();

@@ -157,5 +157,17 @@ TEST(RequestId, IdsAreUniqueHex) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
+TEST(SaneRequestId, KeepsAClientTokenAndRefusesAnythingThatCouldForgeALogField) {
+  EXPECT_EQ(sane_request_id("lb-42.abc_Z:9"), "lb-42.abc_Z:9");
+  EXPECT_EQ(sane_request_id(std::string(64, 'a')), std::string(64, 'a'));
+  EXPECT_EQ(sane_request_id(std::string(65, 'a')), std::nullopt);
+  EXPECT_EQ(sane_request_id(""), std::nullopt);
+  EXPECT_EQ(sane_request_id(std::nullopt), std::nullopt);
+  EXPECT_EQ(sane_request_id("a b"), std::nullopt);
+  EXPECT_EQ(sane_request_id("x\"y"), std::nullopt);
+  EXPECT_EQ(sane_request_id("id=1"), std::nullopt);
+  EXPECT_EQ(sane_request_id("a\r\nX-Evil: 1"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace mirrord::http
