@@ -2,9 +2,11 @@
 stock clients (git and git-lfs, pip, apt-get) against mirrored fixtures, so a wrong URL layout,
 variable or sources line fails here. Also `policy names`/`ls` and GET /v1/policy."""
 
+import http.client
 import json
 import os
 import shlex
+import socket
 import subprocess
 import time
 import urllib.request
@@ -82,6 +84,33 @@ def test_unknown_targets_and_policy_listings(pulled_mirror):
     assert qwen["repo"] == Q05  # the key older clients read
     adhoc = env_setup(pulled_mirror, "hf:datasets/org/set@v1")
     assert adhoc["url"] == f"{pulled_mirror.public_url}/datasets/org/set"
+
+
+def admin_request(daemon, method, path):
+    """(status, JSON body) of one request to the daemon's admin socket."""
+    connection = http.client.HTTPConnection("mirrord", timeout=30)
+    connection.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    connection.sock.connect(str(daemon.admin_socket))
+    connection.request(method, path)
+    response = connection.getresponse()
+    body = json.loads(response.read() or b"null")
+    connection.close()
+    return response.status, body
+
+
+def test_policy_endpoint_refuses_what_it_cannot_resolve(pulled_mirror):
+    status, body = admin_request(pulled_mirror, "GET", "/v1/policy?target=qwen")
+    assert status == 200 and body["path"] == f"/{Q05}" and body["policy"]["name"] == "qwen"
+    status, body = admin_request(pulled_mirror, "GET", "/v1/policy")
+    assert status == 400 and "target" in body["error"]
+    status, body = admin_request(pulled_mirror, "GET", "/v1/policy?target=hf:..%2Fetc")
+    assert status == 400, body
+    status, body = admin_request(pulled_mirror, "GET", "/v1/policy?target=qwne")
+    assert status == 404 and body["suggestions"][0] == "qwen"
+    status, _ = admin_request(pulled_mirror, "POST", "/v1/policy?target=qwen")
+    assert status == 405
+    malformed = pulled_mirror.ctl("env", "hf:..%2Fetc")
+    assert malformed.returncode == 2, pulled_mirror.explain(malformed)
 
 
 def test_pip_settings_work_as_printed(daemons, tmp_path):  # noqa: F811
