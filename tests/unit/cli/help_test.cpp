@@ -55,6 +55,18 @@ TEST(HelpCommandTest, TheGeneralHelpListsEveryOption) {
   }
 }
 
+// The parser's list (for "did you mean") and the documented options are the same set.
+TEST(HelpCommandTest, EveryDocumentedOptionIsKnownToTheParser) {
+  std::vector<std::string_view> known(std::begin(kKnownOptions), std::end(kKnownOptions));
+  for (const OptionDoc& doc : option_docs()) {
+    EXPECT_THAT(known, ::testing::Contains(doc.name));
+    EXPECT_EQ(
+        parse_arguments({"ls", std::string(doc.name) + (doc.metavar.empty() ? "" : "=x")}).error,
+        "");
+  }
+  EXPECT_EQ(known.size(), option_docs().size() + 1);  // and -h
+}
+
 TEST(HelpCommandTest, UnknownCommandsSuggestTheClosestOne) {
   Captured typo;
   EXPECT_EQ(run(typo, {"stauts"}), kExitUsage);
