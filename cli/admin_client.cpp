@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -110,6 +111,21 @@ AdminResponse AdminClient::perform(std::string_view path, const std::string* pos
     response.body = nullptr;
   }
   return response;
+}
+
+std::string query_escape(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
 std::string unreachable_message(const std::string& socket_path, const std::string& why) {

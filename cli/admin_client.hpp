@@ -27,6 +27,10 @@ struct AdminResponse {
 // it sent one, otherwise the HTTP status and the start of the body.
 std::string describe_failure(const AdminResponse& response);
 
+// Percent-encodes a query value (everything but unreserved characters): "?target=" +
+// query_escape(t).
+std::string query_escape(std::string_view text);
+
 // "cannot reach mirrord at SOCKET: WHY; is it running? (see README)"
 std::string unreachable_message(const std::string& socket_path, const std::string& why);
 

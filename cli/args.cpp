@@ -1,9 +1,63 @@
 #include "cli/args.hpp"
 
+#include "policies/identifiers.hpp"
+
 namespace mirrord::cli {
 namespace {
 
-constexpr std::string_view kSocketFlag = "--socket";
+// Options that take a value, as "--name VALUE" or "--name=VALUE".
+struct ValueOption {
+  std::string_view name;
+  std::string_view value_name;  // in messages: "--socket needs a path"
+  std::string_view metavar;     // in the usage: "--socket PATH"
+  std::optional<std::string> Arguments::*field;
+};
+
+constexpr ValueOption kValueOptions[] = {
+    {"--socket", "path", "PATH", &Arguments::socket},
+    {"--public-url", "URL", "URL", &Arguments::public_url},
+};
+
+// "; did you mean '--json'?" for an option one or two typos away from a known one, else "".
+std::string option_suggestion(std::string_view flag) {
+  const std::string_view name = flag.substr(0, flag.find('='));
+  std::string_view best;
+  std::size_t best_distance = 3;
+  for (const std::string_view known : kKnownOptions) {
+    if (!name.starts_with("--") || !known.starts_with("--")) {
+      continue;  // "-x" is no typo of "-h"
+    }
+    const std::size_t distance = edit_distance(name, known);
+    if (distance < best_distance) {
+      best = known;
+      best_distance = distance;
+    }
+  }
+  return best.empty() ? std::string() : "; did you mean '" + std::string(best) + "'?";
+}
+
+// Applies "--name VALUE" / "--name=VALUE"; returns nullopt when `flag` is no value option.
+std::optional<std::string> apply_value_option(std::string_view flag, const std::string* next,
+                                              bool& consumed_next, Arguments& out) {
+  for (const ValueOption& option : kValueOptions) {
+    std::optional<std::string>& field = out.*option.field;
+    const std::string needs = std::string(option.name) + " needs a ";
+    if (flag.starts_with(std::string(option.name) + "=")) {
+      field = std::string(flag.substr(option.name.size() + 1));
+    } else if (flag == option.name) {
+      if (next == nullptr) {
+        return needs + std::string(option.value_name) + " (" + std::string(option.name) + " " +
+               std::string(option.metavar) + ")";
+      }
+      field = *next;
+      consumed_next = true;
+    } else {
+      continue;
+    }
+    return field->empty() ? needs + "non-empty " + std::string(option.value_name) : std::string();
+  }
+  return std::nullopt;
+}
 
 // Applies one flag; returns a usage error, or "" when it was understood. `next` is the argument
 // after it (for "--socket PATH"); `consumed_next` says whether it was used.
@@ -15,19 +69,10 @@ std::string apply_flag(std::string_view flag, const std::string* next, bool& con
     out.no_progress = true;
   } else if (flag == "-h" || flag == "--help") {
     out.help = true;
-  } else if (flag.starts_with(std::string(kSocketFlag) + "=")) {
-    out.socket = std::string(flag.substr(kSocketFlag.size() + 1));
-  } else if (flag == kSocketFlag) {
-    if (next == nullptr) {
-      return "--socket needs a path (--socket PATH)";
-    }
-    out.socket = *next;
-    consumed_next = true;
+  } else if (auto problem = apply_value_option(flag, next, consumed_next, out)) {
+    return *problem;
   } else {
-    return "unknown option '" + std::string(flag) + "'";
-  }
-  if (out.socket && out.socket->empty()) {
-    return "--socket needs a non-empty path";
+    return "unknown option '" + std::string(flag) + "'" + option_suggestion(flag);
   }
   return {};
 }

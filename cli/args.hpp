@@ -19,9 +19,10 @@ inline constexpr std::string_view kDefaultAdminSocket = "./mirrord-state/admin.s
 inline constexpr std::string_view kSocketEnvVar = "MIRRORD_SOCKET";
 
 struct Arguments {
-  std::string command;                // empty when none was given
-  std::vector<std::string> operands;  // what follows the command, flags removed
-  std::optional<std::string> socket;  // --socket PATH / --socket=PATH
+  std::string command;                    // empty when none was given
+  std::vector<std::string> operands;      // what follows the command, flags removed
+  std::optional<std::string> socket;      // --socket PATH / --socket=PATH
+  std::optional<std::string> public_url;  // --public-url URL (env: the mirror's URL for clients)
   bool json = false;
   bool no_progress = false;
   bool help = false;  // -h / --help
@@ -31,6 +32,10 @@ struct ParsedArguments {
   Arguments arguments;
   std::string error;  // non-empty: a usage error, phrased for the user
 };
+
+// Every option mirrorctl knows, for help, completion and "did you mean".
+inline constexpr std::string_view kKnownOptions[] = {"--socket",     "--json", "--no-progress",
+                                                     "--public-url", "--help", "-h"};
 
 // `args` excludes the program name.
 ParsedArguments parse_arguments(const std::vector<std::string>& args);

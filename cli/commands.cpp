@@ -4,9 +4,13 @@
 
 #include "cli/admin_client.hpp"
 #include "cli/api_objects.hpp"
+#include "cli/client_env.hpp"
+#include "cli/completion.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/format.hpp"
+#include "cli/help.hpp"
 #include "cli/keys.hpp"
+#include "cli/policy_commands.hpp"
 #include "cli/pull.hpp"
 #include "cli/trust_commands.hpp"
 
@@ -35,11 +39,6 @@ int report_failure(const AdminResponse& response, const Invocation& invocation) 
 const nlohmann::json& array_field(const nlohmann::json& body, const char* key) {
   static const nlohmann::json kEmpty = nlohmann::json::array();
   return body.contains(key) && body[key].is_array() ? body[key] : kEmpty;
-}
-
-int run_help(const Invocation& invocation) {
-  invocation.console.out << help_text();
-  return kExitOk;
 }
 
 int run_pull_command(const Invocation& invocation) {
@@ -144,6 +143,17 @@ int run_status(const Invocation& invocation) {
   return kExitOk;
 }
 
+// {"mirrorctl": V, "mirrord": V or null, "socket": PATH, "error": why mirrord did not answer}
+nlohmann::json version_json(const AdminResponse& response, const std::string& socket) {
+  nlohmann::json object{{"mirrorctl", MIRRORD_VERSION}, {"mirrord", nullptr}, {"socket", socket}};
+  if (response.ok()) {
+    object["mirrord"] = string_field(response.body, "version");
+  } else {
+    object["error"] = describe_failure(response);
+  }
+  return object;
+}
+
 // The client's version always; the daemon's when it answers (a version check should work
 // while the daemon is down, so an unreachable daemon is reported, not an error).
 int run_version(const Invocation& invocation) {
@@ -151,9 +161,13 @@ int run_version(const Invocation& invocation) {
     return usage_error(invocation.console, "version takes no operands");
   }
   std::ostream& out = invocation.console.out;
-  out << "mirrorctl " << MIRRORD_VERSION << '\n';
   AdminClient client(invocation.socket_path);
   const AdminResponse response = client.get("/v1/status");
+  if (invocation.arguments.json) {
+    out << version_json(response, invocation.socket_path).dump(2) << '\n';
+    return kExitOk;
+  }
+  out << "mirrorctl " << MIRRORD_VERSION << '\n';
   if (response.ok()) {
     out << "mirrord " << string_field(response.body, "version") << " (at " << invocation.socket_path
         << ")\n";
@@ -170,27 +184,59 @@ int run_keys(const Invocation& invocation) {
 }
 
 constexpr std::array kCommands = {
-    Command{"help", "", "show this help", kNoFlags, run_help},
+    Command{"help", "[COMMAND] [--json]", "show this help, or the usage of COMMAND", kTakesJson,
+            run_help_command},
     Command{"pull", "TARGET [--json] [--no-progress]",
             "mirror TARGET; wait until every file is verified and published",
-            kTakesJson | kTakesNoProgress, run_pull_command},
+            kTakesJson | kTakesNoProgress | kCompletesTarget, run_pull_command},
     Command{"ls", "[--json]", "list mirrored repositories", kTakesJson, run_ls},
     Command{"status", "[--json]", "show mirrord's version, uptime, addresses and running jobs",
             kTakesJson, run_status},
-    Command{"version", "", "show the versions of mirrorctl and mirrord", kNoFlags, run_version},
+    Command{"version", "[--json]", "show the versions of mirrorctl and mirrord", kTakesJson,
+            run_version},
     Command{"keys", "export|manifest [--json]",
             "print a public key of the mirror: export (apt signed-by for re-signed suites) or "
             "manifest (checks the signed snapshot manifests; created if missing)",
-            kTakesJson, run_keys},
+            kTakesJson, run_keys, "export manifest"},
     Command{"show", "TARGET [--json]", "show a mirrored repo's snapshot and its admission verdict",
-            kTakesJson, run_show_command},
+            kTakesJson | kCompletesTarget, run_show_command},
     Command{"quarantine", "ls [all] | release ID REASON... [--json]",
             "list refused files held for inspection, or publish one with a recorded reason",
-            kTakesJson, run_quarantine_command},
+            kTakesJson, run_quarantine_command, "ls release"},
     Command{"verify", "[TARGET] [--json]",
             "re-hash stored blobs and check the signed manifests (all repos, or TARGET's)",
-            kTakesJson, run_verify_command},
+            kTakesJson | kCompletesTarget, run_verify_command},
+    Command{"policy", "check FILE|DIR... | ls | names [--json]",
+            "check policy files offline (file:line of each error, the entries found); list the "
+            "daemon's policies, or only their names and aliases",
+            kTakesJson | kCompletesFiles, run_policy_command, "check ls names"},
+    Command{"env", "TARGET [--public-url URL] [--json]",
+            "print the client settings that use the mirror for TARGET (HF_ENDPOINT, pip/uv "
+            "index, apt sources, git clone URL)",
+            kTakesJson | kTakesPublicUrl | kCompletesTarget, run_env_command},
+    Command{"completion", "bash|zsh",
+            "print a shell completion script: source <(mirrorctl completion bash)", kNoFlags,
+            run_completion_command, "bash zsh"},
 };
+
+std::string flag_problem(const Arguments& arguments, const Command& command) {
+  if (arguments.json && (command.flags & kTakesJson) == 0) {
+    return std::string(command.name) + " does not take --json";
+  }
+  if (arguments.no_progress && (command.flags & kTakesNoProgress) == 0) {
+    return std::string(command.name) + " does not take --no-progress";
+  }
+  if (arguments.public_url && (command.flags & kTakesPublicUrl) == 0) {
+    return std::string(command.name) + " does not take --public-url";
+  }
+  return {};
+}
+
+}  // namespace
+
+std::span<const Command> command_table() {
+  return kCommands;
+}
 
 const Command* find_command(std::string_view name) {
   for (const Command& command : kCommands) {
@@ -201,21 +247,21 @@ const Command* find_command(std::string_view name) {
   return nullptr;
 }
 
-std::string flag_problem(const Arguments& arguments, const Command& command) {
-  if (arguments.json && (command.flags & kTakesJson) == 0) {
-    return std::string(command.name) + " does not take --json";
+namespace {
+
+// The options part of the help, from option_docs().
+std::string options_text() {
+  std::vector<std::vector<std::string>> rows;
+  for (const OptionDoc& doc : option_docs()) {
+    const std::string metavar(doc.metavar);
+    rows.push_back({"  " + std::string(doc.name) + (metavar.empty() ? "" : " " + metavar),
+                    std::string(doc.text)});
   }
-  if (arguments.no_progress && (command.flags & kTakesNoProgress) == 0) {
-    return std::string(command.name) + " does not take --no-progress";
-  }
-  return {};
+  const std::string table = render_table({{""}, {""}}, rows);
+  return table.substr(table.find('\n') + 1);
 }
 
 }  // namespace
-
-std::span<const Command> command_table() {
-  return kCommands;
-}
 
 std::string help_text() {
   std::vector<std::vector<std::string>> commands;
@@ -237,15 +283,10 @@ std::string help_text() {
          commands_table.substr(commands_table.find('\n') + 1) +
          "\nTARGET is a policy name or alias (qwen, deepseek, kimi, glm, k2-think, ...), or\n"
          "hf:ORG/NAME[@REVISION] or hf:datasets/ORG/NAME[@REVISION] for a repository without a\n"
-         "policy.\n"
-         "\nflags (before or after the command):\n"
-         "  --socket PATH  mirrord's admin socket (default: $" +
-         std::string(kSocketEnvVar) + ", else " + std::string(kDefaultAdminSocket) +
-         ")\n"
-         "  --json         print the admin API's JSON objects instead of text\n"
-         "  --no-progress  pull: no progress bar or progress lines\n"
-         "  -h, --help     show this help\n"
-         "\nexit codes:\n" +
+         "policy (also pypi:NAME and git:URL).\n"
+         "\nflags (before or after the command; `mirrorctl help COMMAND` lists a command's):\n" +
+         options_text() + "  (--socket default: $" + std::string(kSocketEnvVar) + ", else " +
+         std::string(kDefaultAdminSocket) + ")\n" + "\nexit codes:\n" +
          codes_table.substr(codes_table.find('\n') + 1);
 }
 
@@ -259,13 +300,13 @@ int dispatch(const std::vector<std::string>& args, const char* socket_env, const
     console.err << help_text();
     return kExitUsage;
   }
+  const Command* command = find_command(arguments.command);
   if (arguments.help) {
-    console.out << help_text();
+    console.out << (command != nullptr ? command_help_text(*command) : help_text());
     return kExitOk;
   }
-  const Command* command = find_command(arguments.command);
   if (command == nullptr) {
-    return usage_error(console, "unknown command '" + arguments.command + "'");
+    return usage_error(console, unknown_command_message(arguments.command));
   }
   if (const std::string problem = flag_problem(arguments, *command); !problem.empty()) {
     return usage_error(console, problem);

@@ -23,6 +23,11 @@ enum CommandFlags : unsigned {
   kNoFlags = 0,
   kTakesJson = 1u << 0,
   kTakesNoProgress = 1u << 1,
+  kTakesPublicUrl = 1u << 2,
+  // For shell completion: the first operand is a TARGET (policy names and aliases are offered),
+  // or file names.
+  kCompletesTarget = 1u << 3,
+  kCompletesFiles = 1u << 4,
 };
 
 struct Command {
@@ -31,12 +36,18 @@ struct Command {
   std::string_view summary;
   unsigned flags;
   int (*run)(const Invocation&);
+  // Words the first operand can be, space-separated ("export manifest"), for completion.
+  std::string_view subcommands = {};
 };
 
 std::span<const Command> command_table();
 
 // The text of `mirrorctl help`: commands, global flags, exit codes.
 std::string help_text();
+// The command named `name`, or nullptr.
+const Command* find_command(std::string_view name);
+// The options `command` takes (global ones included), e.g. {"--socket", "--json", "--help"}.
+std::vector<std::string_view> command_options(const Command& command);
 
 // Parses `args` (without the program name), runs the command, returns the exit code.
 // `socket_env` is $MIRRORD_SOCKET (nullptr when unset).

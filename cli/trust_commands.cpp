@@ -18,22 +18,6 @@ using nlohmann::json;
 
 constexpr std::size_t kReasonWidth = 72;
 
-// Percent-encodes a query value (everything but unreserved characters).
-std::string http_query_escape(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 int usage(const Console& console, const std::string& message) {
   console.err << "error: " << message << "\nrun `mirrorctl help` for usage\n";
   return kExitUsage;
@@ -183,7 +167,7 @@ int run_show_command(const Invocation& invocation) {
     return usage(invocation.console, "show takes exactly one TARGET (a policy name or ORG/NAME)");
   }
   AdminClient client(invocation.socket_path);
-  const AdminResponse response = client.get("/v1/show?target=" + http_query_escape(operands[0]));
+  const AdminResponse response = client.get("/v1/show?target=" + query_escape(operands[0]));
   if (!response.ok())
     return failure(response, invocation);
   invocation.console.out << (invocation.arguments.json ? response.body.dump(2) + "\n"

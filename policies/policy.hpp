@@ -92,6 +92,10 @@ class PolicySet {
   std::vector<Policy> policies_;
 };
 
+// Names and aliases share one case-insensitive namespace: fails (file:line of both places) when a
+// spelling is used twice across `policies`, as it would be when their files are loaded together.
+Status check_unique_policy_names(const std::vector<Policy>& policies);
+
 // Parses "hf:ORG/NAME[@REV]" or "hf:datasets/ORG/NAME[@REV]" into an ad-hoc policy.
 Result<Policy> parse_adhoc_target(std::string_view target);
 // Parses "pypi:NAME[==VERSION]" (from the default PyPI index) into an ad-hoc policy.

@@ -23,27 +23,6 @@ std::string location(const Policy& policy) {
   return policy.file.string() + ":" + std::to_string(policy.line);
 }
 
-// Names and aliases share one case-insensitive namespace, so every spelling resolves to exactly
-// one policy.
-Status check_unique_names(const std::vector<Policy>& policies) {
-  std::map<std::string, const Policy*> owners;
-  for (const Policy& policy : policies) {
-    std::vector<std::string> spellings{policy.name};
-    spellings.insert(spellings.end(), policy.aliases.begin(), policy.aliases.end());
-    for (std::size_t i = 0; i < spellings.size(); ++i) {
-      const auto [it, inserted] = owners.emplace(ascii_lower(spellings[i]), &policy);
-      if (inserted) {
-        continue;
-      }
-      const std::string what = i == 0 ? "name" : "alias";
-      return located_error(policy.file, static_cast<std::uint32_t>(policy.line),
-                           what + " '" + spellings[i] + "' is already used by '" +
-                               it->second->name + "' (" + location(*it->second) + ")");
-    }
-  }
-  return {};
-}
-
 Result<std::vector<Policy>> read_entries(const toml::table& root, const fs::path& file) {
   std::vector<Policy> policies;
   for (const auto& [key, node] : root) {
@@ -87,6 +66,27 @@ Result<std::vector<fs::path>> policy_files_in(const fs::path& dir) {
 
 }  // namespace
 
+// Names and aliases share one case-insensitive namespace, so every spelling resolves to exactly
+// one policy.
+Status check_unique_policy_names(const std::vector<Policy>& policies) {
+  std::map<std::string, const Policy*> owners;
+  for (const Policy& policy : policies) {
+    std::vector<std::string> spellings{policy.name};
+    spellings.insert(spellings.end(), policy.aliases.begin(), policy.aliases.end());
+    for (std::size_t i = 0; i < spellings.size(); ++i) {
+      const auto [it, inserted] = owners.emplace(ascii_lower(spellings[i]), &policy);
+      if (inserted) {
+        continue;
+      }
+      const std::string what = i == 0 ? "name" : "alias";
+      return located_error(policy.file, static_cast<std::uint32_t>(policy.line),
+                           what + " '" + spellings[i] + "' is already used by '" +
+                               it->second->name + "' (" + location(*it->second) + ")");
+    }
+  }
+  return {};
+}
+
 Result<std::vector<Policy>> PolicySet::parse_text(std::string_view text,
                                                   const fs::path& source_name) {
   toml::table root;
@@ -100,7 +100,7 @@ Result<std::vector<Policy>> PolicySet::parse_text(std::string_view text,
                              std::string(error.description()));
   }
   MIRRORD_TRY_ASSIGN(std::vector<Policy> policies, read_entries(root, source_name));
-  MIRRORD_TRY(check_unique_names(policies));
+  MIRRORD_TRY(check_unique_policy_names(policies));
   return policies;
 }
 
@@ -143,7 +143,7 @@ Result<PolicySet> PolicySet::load(const std::vector<fs::path>& dirs) {
       set.policies_.insert(set.policies_.end(), policies.begin(), policies.end());
     }
   }
-  MIRRORD_TRY(check_unique_names(set.policies_));
+  MIRRORD_TRY(check_unique_policy_names(set.policies_));
   return set;
 }
 

@@ -23,6 +23,7 @@ test_packages=(
   python3 python3-pytest                 # integration tests and fake upstreams
   nodejs npm                             # @huggingface/hub client in integration tests
   curl git git-lfs                       # real git clients against the mirror
+  zsh                                    # mirrorctl's zsh completion, tested in a real zsh
   python3-pip python3-pip-whl python3-setuptools-whl python3-wheel   # real pip, real wheels
   apt-utils dpkg-dev xz-utils            # apt-ftparchive, dpkg-deb: signed test repositories
   clang-14 libclang-rt-14-dev llvm-14    # ASan/UBSan build, libFuzzer, llvm-symbolizer for reports

@@ -4,8 +4,10 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "daemon/admin/admin_policies.hpp"
 #include "daemon/admin/admin_trust.hpp"
 #include "daemon/apt/apt_keys_handler.hpp"
+#include "policies/policy_description.hpp"
 
 namespace mirrord {
 namespace {
@@ -83,6 +85,9 @@ class AdminApi {
     }
     if (path == "/v1/policies") {
       return only_get(request, [&] { return policies(); });
+    }
+    if (auto policy = handle_policy_request(deps_.policies, request)) {
+      return *policy;
     }
     if (auto trust = handle_trust_request(
             AdminTrustDeps{deps_.catalog, deps_.jobs, deps_.policies, deps_.storage_root},
@@ -194,13 +199,11 @@ class AdminApi {
   http::Response policies() const {
     json list = json::array();
     for (const auto& policy : deps_.policies->all()) {
-      list.push_back(json{{"name", policy.name},
-                          {"aliases", policy.aliases},
-                          {"source", policy.source},
-                          {"repo", policy.hf.repo},
-                          {"repo_type", policy.hf.repo_type},
-                          {"revision", policy.hf.revision},
-                          {"file", policy.file.string()}});
+      json entry = describe_policy(policy);
+      entry.update(json{{"repo", policy.hf.repo},
+                        {"repo_type", policy.hf.repo_type},
+                        {"revision", policy.hf.revision}});
+      list.push_back(std::move(entry));
     }
     return http::json_response(200, json{{"policies", list}}.dump());
   }
