@@ -59,6 +59,7 @@ def test_pip_download_and_install_from_a_json_upstream(daemons, json_upstream, t
                       "--index-url", index_url(daemon, "pypi-test"), "-d", str(downloads),
                       requirement)
         assert got.returncode == 0, explain(got)
+        print(explain(got))  # shown with pytest -s: what pip printed against the mirror
     names = sorted(p.name for p in downloads.iterdir())
     assert names == sorted(["pip-23.0.1-py3-none-any.whl", "setuptools-66.1.1-py3-none-any.whl",
                             "tinypkg-2.0-py3-none-any.whl", "tinyapp-1.0-py3-none-any.whl"])
@@ -70,6 +71,7 @@ def test_pip_download_and_install_from_a_json_upstream(daemons, json_upstream, t
     got = run_pip(DEBIAN_PYTHON, "install", "--target", str(target), "--index-url",
                   index_url(daemon, "pypi-test"), "tinyapp")
     assert got.returncode == 0, explain(got)
+    print(explain(got))
     check = subprocess.run([DEBIAN_PYTHON, "-c", "import tinyapp, tinypkg; print(tinypkg.VERSION)"],
                            capture_output=True, text=True, env={"PYTHONPATH": str(target)})
     assert check.stdout.strip() == "2.0", check
