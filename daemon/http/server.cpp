@@ -11,6 +11,7 @@
 
 #include "daemon/http/access_log.hpp"
 #include "daemon/http/connection_registry.hpp"
+#include "daemon/http/heartbeat.hpp"
 #include "daemon/http/listener.hpp"
 
 namespace mirrord::http {
@@ -57,6 +58,7 @@ class ServerImpl final : public Server {
       std::lock_guard lock(mutex_);
       signals_ = &signals;
     }
+    start_heartbeat_unless_stopping(extra);
     std::vector<std::thread> workers;
     for (net::io_context* loop : extra)
       workers.emplace_back([loop] { loop->run(); });
@@ -65,6 +67,13 @@ class ServerImpl final : public Server {
       worker.join();
     std::lock_guard lock(mutex_);
     signals_ = nullptr;
+    heartbeat_.reset();
+  }
+
+  void set_heartbeat(std::chrono::microseconds interval, std::function<void()> beat) override {
+    std::lock_guard lock(mutex_);
+    heartbeat_interval_ = interval;
+    heartbeat_beat_ = std::move(beat);
   }
 
   // Closing every listener, connection and the signal wait leaves the loops without work, so
@@ -88,6 +97,8 @@ class ServerImpl final : public Server {
         boost::system::error_code ec;
         signals_->cancel(ec);
       }
+      if (heartbeat_)
+        heartbeat_->stop();
       guards_.clear();  // the other loops may end once their connections are closed
     });
   }
@@ -108,6 +119,12 @@ class ServerImpl final : public Server {
       extra.push_back(extra_[i].get());
     }
     return extra;
+  }
+
+  void start_heartbeat_unless_stopping(const std::vector<net::io_context*>& extra) {
+    std::lock_guard lock(mutex_);
+    if (heartbeat_beat_ && !stopping_)
+      heartbeat_ = start_heartbeat(main_, extra, heartbeat_interval_, heartbeat_beat_);
   }
 
   // Called by the accept loops, which all run on the main loop's thread.
@@ -144,6 +161,9 @@ class ServerImpl final : public Server {
   std::size_t next_ = 0;
   bool stopping_ = false;
   net::signal_set* signals_ = nullptr;  // set while run() is running
+  std::chrono::microseconds heartbeat_interval_{0};
+  std::function<void()> heartbeat_beat_;  // none: no heartbeat
+  std::unique_ptr<Heartbeat> heartbeat_;  // while run() is running
 };
 
 }  // namespace

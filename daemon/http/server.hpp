@@ -45,6 +45,9 @@ class Server {
   virtual void run(int threads) = 0;
   // Stops accepting, closes idle connections, and makes run() return. Callable from any thread.
   virtual void stop() = 0;
+  // While run() runs, calls `beat` every `interval` as long as every event loop keeps turning
+  // (see heartbeat.hpp): the systemd watchdog's pings. Set before run().
+  virtual void set_heartbeat(std::chrono::microseconds interval, std::function<void()> beat) = 0;
 };
 
 }  // namespace mirrord::http
