@@ -9,8 +9,7 @@
 set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY TRUE)
 
 # Configuration: conffiles of the package, where the unit file looks for them. The policy
-# directory ships one commented example, so that it exists (the daemon refuses a missing policy
-# directory) and an operator's files there survive upgrades.
+# directory ships a commented example, so that operators find the directory and the format.
 set(MIRRORD_CONFIG_DIR "/etc/mirrord" CACHE PATH "Where the service's configuration is installed")
 install(FILES systemd/mirrord.toml DESTINATION ${MIRRORD_CONFIG_DIR})
 install(FILES packaging/local.toml DESTINATION ${MIRRORD_CONFIG_DIR}/policies.d)

@@ -122,8 +122,9 @@ void watch_event_loops(http::Server& server) {
   }
 }
 
-// SIGTERM: the listeners are closed; running pulls stop at their next chunk and keep their
-// .part files, so the next pull of the same target resumes them.
+// After SIGTERM, once the server has stopped (listeners closed, responses in progress finished or
+// cut at drain_timeout): running pulls stop at their next chunk and keep their .part files, so
+// the next pull of the same target resumes them.
 void shut_down_jobs(JobManager& jobs) {
   const std::size_t running = jobs.active().size();
   service::notify_stopping("stopping; " + std::to_string(running) + " pulls to checkpoint");
