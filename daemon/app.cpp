@@ -1,7 +1,5 @@
 #include "daemon/app.hpp"
 
-#include <systemd/sd-daemon.h>
-
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -17,6 +15,9 @@
 #include "daemon/metrics/observability_routes.hpp"
 #include "daemon/policy_book.hpp"
 #include "daemon/public_handler.hpp"
+#include "daemon/service/hangup_watcher.hpp"
+#include "daemon/service/reload.hpp"
+#include "daemon/service/service_notify.hpp"
 #include "daemon/web/catalog_page.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/catalog.hpp"
@@ -50,16 +51,11 @@ Result<std::string> read_token(const std::filesystem::path& file) {
   return token;
 }
 
-Result<PolicyBook> load_policies(const Config& config) {
-  return PolicyBook::load(config.policies_dir_path(),
-                          config.include_catalog ? config.catalog_dir : std::filesystem::path());
-}
-
 // Everything the daemon holds while it runs.
 struct Services {
   std::shared_ptr<BlobStore> store;
   std::shared_ptr<Catalog> catalog;
-  std::shared_ptr<const PolicyBook> policies;
+  std::shared_ptr<LivePolicies> policies;
   std::shared_ptr<Fetcher> fetcher;     // no credentials: apt, PyPI, git and LFS hosts
   std::shared_ptr<Fetcher> hf_fetcher;  // carries the [upstream.hf] token, for the hub only
   std::shared_ptr<JobManager> jobs;
@@ -86,8 +82,8 @@ Result<Services> open_services(const Config& config) {
   services.catalog = std::make_shared<GenerationCatalog>(std::move(catalog),
                                                          std::make_shared<CatalogGeneration>());
   MIRRORD_TRY(services.catalog->mark_unfinished_jobs_interrupted());
-  MIRRORD_TRY_ASSIGN(PolicyBook book, load_policies(config));
-  services.policies = std::make_shared<const PolicyBook>(std::move(book));
+  MIRRORD_TRY_ASSIGN(PolicyBook book, service::load_policies(config));
+  services.policies = std::make_shared<LivePolicies>(std::move(book));
   FetcherOptions fetch_options;
   fetch_options.ca_bundle = config.ca_bundle.string();
   fetch_options.user_agent = std::string("mirrord/") + MIRRORD_VERSION;
@@ -142,10 +138,44 @@ Status listen_for_metrics(http::Server& server, const Config& config, http::Rout
   return {};
 }
 
+void log_line(const std::string& line) {
+  std::fprintf(stderr, "<6>mirrord: %s\n", line.c_str());
+}
+
+// SIGHUP: RELOADING=1, then READY=1 whatever the outcome (a refused reload keeps serving).
+void reload_and_log(service::Reloader& reloader) {
+  service::notify_reloading();
+  const service::ReloadReport report = reloader.reload();
+  for (const std::string& line : service::describe(report)) {
+    log_line(line);
+  }
+  service::notify_ready(report.applied ? "reloaded" : "reload refused: " + report.error);
+}
+
+// Under WatchdogSec=, pings come from the event loops themselves, so a hung loop is restarted.
+void watch_event_loops(http::Server& server) {
+  if (auto interval = service::watchdog_ping_interval()) {
+    log_line("watchdog: pinging every " + std::to_string(interval->count() / 1000) + " ms");
+    server.set_heartbeat(*interval, [] { service::notify_watchdog(); });
+  }
+}
+
+// After SIGTERM, once the server has stopped (listeners closed, responses in progress finished or
+// cut at drain_timeout): running pulls stop at their next chunk and keep their .part files, so
+// the next pull of the same target resumes them.
+void shut_down_jobs(JobManager& jobs) {
+  const std::size_t running = jobs.active().size();
+  service::notify_stopping("stopping; " + std::to_string(running) + " pulls to checkpoint");
+  log_line("stopping: " + std::to_string(running) +
+           " pulls interrupted, their partial files kept for resume");
+  jobs.shutdown();
+  log_line("stopped");
+}
+
 }  // namespace
 
 int check_daemon_config(const Config& config) {
-  auto book = load_policies(config);
+  auto book = service::load_policies(config);
   if (!book) {
     std::fprintf(stderr, "mirrord: %s\n", book.error().message.c_str());
     return 2;
@@ -158,7 +188,7 @@ int check_daemon_config(const Config& config) {
   return 0;
 }
 
-int run_daemon(const Config& config) {
+int run_daemon(const Config& config, const std::filesystem::path& config_file) {
   auto services = open_services(config);
   if (!services) {
     std::fprintf(stderr, "<3>mirrord: %s\n", services.error().message.c_str());
@@ -218,13 +248,15 @@ int run_daemon(const Config& config) {
                  status.error().message.c_str());
     return 1;
   }
+  service::Reloader reloader(config_file, config, services->policies);
+  service::HangupWatcher reload_on_hangup([&reloader] { reload_and_log(reloader); });
+  watch_event_loops(*server);
   std::printf("mirrord ready public=%s admin=%s\n", context->public_url.c_str(),
               socket_path.c_str());
   std::fflush(stdout);
-  sd_notify(0, "READY=1");
+  service::notify_ready("serving " + context->public_url);
   server->run(config.threads);
-  sd_notify(0, "STOPPING=1");
-  services->jobs->shutdown();
+  shut_down_jobs(*services->jobs);
   return 0;
 }
 

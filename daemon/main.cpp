@@ -13,7 +13,11 @@ constexpr const char* kUsage =
     "\n"
     "  --config FILE   read settings from FILE (TOML); without it, embedded defaults\n"
     "  --check-config  validate the configuration and policies, then exit\n"
+    "  --help          print this help\n"
     "  --version       print the version\n"
+    "\n"
+    "Signals: SIGHUP re-reads FILE and the policies; SIGTERM or SIGINT stops (pulls keep their\n"
+    "partial files for resume). See mirrord(8).\n"
     "\n"
     "Exit codes: 0 clean stop, 1 runtime failure, 2 usage or configuration error.\n";
 
@@ -50,5 +54,5 @@ int main(int argc, char** argv) {
   if (check_only) {
     return mirrord::check_daemon_config(*config);
   }
-  return mirrord::run_daemon(*config);
+  return mirrord::run_daemon(*config, config_file);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages mirrord needs to build, run and test, when they are missing.
-# Usage: scripts/install-deps.sh [build|test|bench]   (test also installs what the test suite uses;
-# bench also installs the reference servers and load generators bench/ measures against)
+# Usage: scripts/install-deps.sh [build|test|bench|package]   (test also installs what the test
+# suite uses; bench also installs the reference servers and load generators bench/ measures
+# against; package what scripts/package.sh needs to build the .deb)
 set -euo pipefail
 
 build_packages=(
@@ -30,6 +31,10 @@ test_packages=(
   openssl                                # test CA and certificates for the TLS upstream tests
   chromium fonts-dejavu-core             # headless browser for the web catalog page test
   tesseract-ocr tesseract-ocr-eng        # OCR of that page's screenshot
+  systemd man-db groff-base              # systemd-analyze verify; man -l and groff check man pages
+)
+package_packages=(
+  dpkg-dev                # dpkg-shlibdeps: the package's library dependencies (CPack DEB)
 )
 bench_packages=(
   nginx                   # the reference static server (sendfile) and the loopback upstream
@@ -40,7 +45,9 @@ bench_packages=(
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-build}" == "test" ]]; then
-  wanted+=("${test_packages[@]}")
+  wanted+=("${test_packages[@]}" "${package_packages[@]}")
+elif [[ "${1:-build}" == "package" ]]; then
+  wanted+=("${package_packages[@]}")
 elif [[ "${1:-build}" == "bench" ]]; then
   wanted+=("${bench_packages[@]}")
 fi

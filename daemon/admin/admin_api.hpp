@@ -8,7 +8,7 @@
 
 #include "daemon/http/message.hpp"
 #include "daemon/jobs/job_manager.hpp"
-#include "daemon/policy_book.hpp"
+#include "daemon/live_policies.hpp"
 #include "storage/catalog.hpp"
 
 namespace mirrord {
@@ -16,7 +16,7 @@ namespace mirrord {
 struct AdminDeps {
   std::shared_ptr<Catalog> catalog;
   std::shared_ptr<JobManager> jobs;
-  std::shared_ptr<const PolicyBook> policies;
+  std::shared_ptr<const LivePolicies> policies;
   // Builds the work of a pull for a resolved policy.
   std::function<JobWork(const Policy&)> make_pull_work;
   std::string version;

@@ -12,7 +12,7 @@
 
 #include "daemon/http/message.hpp"
 #include "daemon/jobs/job_manager.hpp"
-#include "daemon/policy_book.hpp"
+#include "daemon/live_policies.hpp"
 #include "storage/catalog.hpp"
 
 namespace mirrord {
@@ -20,7 +20,7 @@ namespace mirrord {
 struct AdminTrustDeps {
   std::shared_ptr<Catalog> catalog;
   std::shared_ptr<JobManager> jobs;
-  std::shared_ptr<const PolicyBook> policies;
+  std::shared_ptr<const LivePolicies> policies;
   std::filesystem::path storage_root;
 };
 

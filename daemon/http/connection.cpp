@@ -55,14 +55,19 @@ using RequestParser = bhttp::request_parser<bhttp::string_body>;
 template <class Protocol>
 class Connection {
  public:
-  Connection(std::shared_ptr<Stream<Protocol>> stream, std::string peer, ServeContext context)
-      : stream_(std::move(stream)), peer_(std::move(peer)), context_(std::move(context)) {}
+  Connection(std::shared_ptr<Stream<Protocol>> stream, std::string peer, ServeContext context,
+             std::uint64_t id)
+      : stream_(std::move(stream)), peer_(std::move(peer)), context_(std::move(context)), id_(id) {}
 
   awaitable<void> run() {
     for (bool first = true;; first = false) {
       if (!co_await wait_for_request(first))
         break;
-      if (!co_await serve_one_request())
+      // Busy until the response is out: a graceful stop lets it finish.
+      context_.registry->set_busy(id_, true);
+      const bool again = co_await serve_one_request();
+      context_.registry->set_busy(id_, false);
+      if (!again || context_.registry->closed())
         break;
     }
     co_await close_gracefully();
@@ -299,6 +304,7 @@ class Connection {
   std::shared_ptr<Stream<Protocol>> stream_;
   std::string peer_;
   ServeContext context_;
+  const std::uint64_t id_;  // in the registry
   beast::flat_buffer buffer_;
   bool non_blocking_ = false;  // set once on the socket, for sendfile
 };
@@ -322,7 +328,7 @@ template <class Protocol>
 awaitable<void> run_connection(std::shared_ptr<Stream<Protocol>> stream, std::string peer,
                                ServeContext context, std::uint64_t id) {
   RegistrationGuard guard(context.registry, id);
-  Connection<Protocol> connection(std::move(stream), std::move(peer), std::move(context));
+  Connection<Protocol> connection(std::move(stream), std::move(peer), std::move(context), id);
   co_await connection.run();
 }
 

@@ -9,7 +9,7 @@ std::optional<std::uint64_t> ConnectionRegistry::add(Closer closer) {
   if (closed_ || closers_.size() >= max_connections_)
     return std::nullopt;
   std::uint64_t id = next_id_++;
-  closers_.emplace(id, std::move(closer));
+  closers_.emplace(id, Entry{std::move(closer), false});
   return id;
 }
 
@@ -18,18 +18,33 @@ void ConnectionRegistry::remove(std::uint64_t id) {
   closers_.erase(id);
 }
 
-void ConnectionRegistry::close_all() {
+void ConnectionRegistry::set_busy(std::uint64_t id, bool busy) {
+  std::lock_guard lock(mutex_);
+  if (auto it = closers_.find(id); it != closers_.end())
+    it->second.busy = busy;
+}
+
+template <class Pick>
+void ConnectionRegistry::close_where(Pick pick) {
   std::vector<Closer> closers;
   {
     std::lock_guard lock(mutex_);
     closed_ = true;
-    closers.reserve(closers_.size());
-    for (auto& [id, closer] : closers_)
-      closers.push_back(closer);
+    for (auto& [id, entry] : closers_) {
+      if (pick(entry))
+        closers.push_back(entry.closer);
+    }
   }
-  // Called outside the lock: a closer may post work that ends in remove().
   for (auto& closer : closers)
     closer();
+}
+
+void ConnectionRegistry::close_idle() {
+  close_where([](const Entry& entry) { return !entry.busy; });
+}
+
+void ConnectionRegistry::close_all() {
+  close_where([](const Entry&) { return true; });
 }
 
 bool ConnectionRegistry::closed() const {

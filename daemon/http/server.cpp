@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <mutex>
 #include <thread>
@@ -11,6 +12,7 @@
 
 #include "daemon/http/access_log.hpp"
 #include "daemon/http/connection_registry.hpp"
+#include "daemon/http/heartbeat.hpp"
 #include "daemon/http/listener.hpp"
 
 namespace mirrord::http {
@@ -21,6 +23,8 @@ using WorkGuard = net::executor_work_guard<net::io_context::executor_type>;
 
 // Each loop is run by exactly one thread (a hint that lets Asio skip some locking).
 constexpr int kOneThread = 1;
+// How often a stopping server looks whether its last responses have gone out.
+constexpr std::chrono::milliseconds kDrainPoll{50};
 
 // One event loop per thread, each serving its share of the connections (round robin at
 // accept). The calling thread of run() runs the main loop, which also holds the listeners and
@@ -63,6 +67,7 @@ class ServerImpl final : public Server {
       std::lock_guard lock(mutex_);
       signals_ = &signals;
     }
+    start_heartbeat_unless_stopping(extra);
     std::vector<std::thread> workers;
     for (net::io_context* loop : extra)
       workers.emplace_back([loop] { loop->run(); });
@@ -71,6 +76,13 @@ class ServerImpl final : public Server {
       worker.join();
     std::lock_guard lock(mutex_);
     signals_ = nullptr;
+    heartbeat_.reset();
+  }
+
+  void set_heartbeat(std::chrono::microseconds interval, std::function<void()> beat) override {
+    std::lock_guard lock(mutex_);
+    heartbeat_interval_ = interval;
+    heartbeat_beat_ = std::move(beat);
   }
 
   // Closing every listener, connection and the signal wait leaves the loops without work, so
@@ -85,7 +97,7 @@ class ServerImpl final : public Server {
     }
     for (auto* listener : listeners)
       listener->close();
-    registry_.close_all();
+    registry_.close_idle();
     // Posted rather than done here: run() may not have started, and the signal_set belongs to
     // the main loop's thread. A post made before run() is handled once it starts.
     net::post(main_, [this] {
@@ -94,7 +106,11 @@ class ServerImpl final : public Server {
         boost::system::error_code ec;
         signals_->cancel(ec);
       }
+      if (heartbeat_)
+        heartbeat_->stop();
       guards_.clear();  // the other loops may end once their connections are closed
+      if (!drain_timer_)
+        drain(std::chrono::steady_clock::now() + limits_.drain_timeout);
     });
   }
 
@@ -114,6 +130,29 @@ class ServerImpl final : public Server {
       extra.push_back(extra_[i].get());
     }
     return extra;
+  }
+
+  // On the main loop: waits for the busy connections to finish their responses, then closes
+  // whatever is still open once `deadline` has passed.
+  void drain(std::chrono::steady_clock::time_point deadline) {
+    if (registry_.size() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      registry_.close_all();
+      drain_timer_.reset();
+      return;
+    }
+    if (!drain_timer_)
+      drain_timer_ = std::make_unique<net::steady_timer>(main_);
+    drain_timer_->expires_after(kDrainPoll);
+    drain_timer_->async_wait([this, deadline](const boost::system::error_code& ec) {
+      if (!ec)
+        drain(deadline);
+    });
+  }
+
+  void start_heartbeat_unless_stopping(const std::vector<net::io_context*>& extra) {
+    std::lock_guard lock(mutex_);
+    if (heartbeat_beat_ && !stopping_)
+      heartbeat_ = start_heartbeat(main_, extra, heartbeat_interval_, heartbeat_beat_);
   }
 
   // Called by the accept loops, which all run on the main loop's thread.
@@ -151,6 +190,10 @@ class ServerImpl final : public Server {
   std::size_t next_ = 0;
   bool stopping_ = false;
   net::signal_set* signals_ = nullptr;  // set while run() is running
+  std::chrono::microseconds heartbeat_interval_{0};
+  std::function<void()> heartbeat_beat_;            // none: no heartbeat
+  std::unique_ptr<Heartbeat> heartbeat_;            // while run() is running
+  std::unique_ptr<net::steady_timer> drain_timer_;  // while stop() waits for busy connections
 };
 
 }  // namespace

@@ -29,6 +29,7 @@ struct ServerLimits {
   std::chrono::seconds header_timeout{20};  // to receive a full request head
   std::chrono::seconds idle_timeout{60};    // keep-alive between requests
   std::chrono::seconds write_timeout{120};  // per write progress
+  std::chrono::seconds drain_timeout{10};   // how long stop() lets responses in progress finish
 };
 
 // Told of every request a listener answered: its status and the body bytes that went out.
@@ -50,8 +51,12 @@ class Server {
   virtual Status listen_unix(const std::filesystem::path& path, unsigned mode, Handler handler) = 0;
   // Runs the event loop on `threads` threads until stop(); SIGINT/SIGTERM call stop().
   virtual void run(int threads) = 0;
-  // Stops accepting, closes idle connections, and makes run() return. Callable from any thread.
+  // Stops accepting and closes idle connections at once; responses in progress may finish within
+  // drain_timeout, then every connection is closed and run() returns. Callable from any thread.
   virtual void stop() = 0;
+  // While run() runs, calls `beat` every `interval` as long as every event loop keeps turning
+  // (see heartbeat.hpp): the systemd watchdog's pings. Set before run().
+  virtual void set_heartbeat(std::chrono::microseconds interval, std::function<void()> beat) = 0;
 };
 
 }  // namespace mirrord::http

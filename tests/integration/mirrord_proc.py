@@ -106,6 +106,7 @@ class Mirrord:
         self.public_url = None
         self.admin_socket = None
         self.ready_line = None
+        self.env = None  # extra environment variables of the daemon (NOTIFY_SOCKET, ...)
 
     def start(self):
         try:
@@ -115,10 +116,12 @@ class Mirrord:
             raise
 
     def _start(self):
+        self.ready_line = None  # a restart waits for the new process's line
         log = open(self.log_path, "wb")
         self.proc = subprocess.Popen([binary("MIRRORD_BIN"), "--config", str(self.config_path)],
                                      stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL,
-                                     preexec_fn=_die_with_parent)
+                                     preexec_fn=_die_with_parent,
+                                     env={**os.environ, **self.env} if self.env else None)
         log.close()
         lines = []
         reader = threading.Thread(target=self._read_stdout, args=(lines,), daemon=True)

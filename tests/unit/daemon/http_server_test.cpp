@@ -233,6 +233,7 @@ class ServerTest : public ::testing::Test {
     limits.header_timeout = 5s;
     limits.idle_timeout = 5s;
     limits.write_timeout = 5s;
+    limits.drain_timeout = 2s;
     return limits;
   }
 
@@ -710,6 +711,40 @@ TEST_F(ServerTest, StopMakesRunReturnAndClosesConnections) {
   ASSERT_EQ(run_result_.wait_for(5s), std::future_status::ready);
   EXPECT_TRUE(client.closed_by_server());
   EXPECT_THROW(connect_tcp(port_), std::runtime_error);  // the acceptor is closed
+}
+
+TEST_F(ServerTest, StopLetsAResponseInProgressFinish) {
+  start_server();
+  RawClient slow(connect_tcp(port_, 16 * 1024));
+  RawClient idle = connect();
+  idle.send(get("/hello"));
+  ASSERT_TRUE(idle.read_response());
+  slow.send(get("/blob"));
+  std::this_thread::sleep_for(200ms);  // the server fills the window and waits to send more
+  server_->stop();
+  EXPECT_TRUE(idle.closed_by_server());
+  EXPECT_THROW(connect_tcp(port_), std::runtime_error);  // no new connections
+  auto response = slow.read_response();
+  ASSERT_TRUE(response) << "the download in progress was cut";
+  EXPECT_TRUE(response->body == blob_bytes_);
+  EXPECT_TRUE(slow.closed_by_server());  // no keep-alive while stopping
+  ASSERT_EQ(run_result_.wait_for(5s), std::future_status::ready);
+}
+
+TEST_F(ServerTest, StopClosesWhatOutlastsTheDrainTimeout) {
+  ServerLimits limits = test_limits();
+  limits.drain_timeout = 1s;
+  limits.write_timeout = 30s;
+  start_server(limits);
+  RawClient stalled(connect_tcp(port_, 16 * 1024));
+  stalled.send(get("/blob"));
+  std::this_thread::sleep_for(200ms);
+  const auto stopped = std::chrono::steady_clock::now();
+  server_->stop();
+  ASSERT_EQ(run_result_.wait_for(5s), std::future_status::ready);
+  EXPECT_GE(std::chrono::steady_clock::now() - stopped, 900ms);
+  EXPECT_FALSE(stalled.read_response());
+  EXPECT_LT(stalled.pending().size(), kBlobSize);
 }
 
 TEST_F(ServerTest, SigtermMakesRunReturn) {
