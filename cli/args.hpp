@@ -24,7 +24,8 @@ struct Arguments {
   std::optional<std::string> socket;  // --socket PATH / --socket=PATH
   bool json = false;
   bool no_progress = false;
-  bool help = false;  // -h / --help
+  bool dry_run = false;  // --dry-run (gc)
+  bool help = false;     // -h / --help
 };
 
 struct ParsedArguments {

@@ -7,6 +7,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/format.hpp"
 #include "cli/keys.hpp"
+#include "cli/operations.hpp"
 #include "cli/pull.hpp"
 #include "cli/trust_commands.hpp"
 
@@ -125,6 +126,10 @@ void print_status(const nlohmann::json& body, const std::string& socket, std::os
   } else {
     out << jobs.size() << " job(s) queued or running:\n" << jobs_table(jobs);
   }
+  if (const std::string schedules = schedules_text(array_field(body, "schedules"));
+      !schedules.empty()) {
+    out << "schedules:\n" << schedules;
+  }
 }
 
 int run_status(const Invocation& invocation) {
@@ -190,6 +195,12 @@ constexpr std::array kCommands = {
     Command{"verify", "[TARGET] [--json]",
             "re-hash stored blobs and check the signed manifests (all repos, or TARGET's)",
             kTakesJson, run_verify_command},
+    Command{"sync", "[TARGET] [--json] [--no-progress]",
+            "sync TARGET now, or every scheduled target; wait like pull",
+            kTakesJson | kTakesNoProgress, run_sync_command},
+    Command{"gc", "[--dry-run] [--json]",
+            "unpublish snapshots beyond each policy's keep, then remove unreferenced blobs",
+            kTakesJson | kTakesDryRun, run_gc_command},
 };
 
 const Command* find_command(std::string_view name) {
@@ -207,6 +218,9 @@ std::string flag_problem(const Arguments& arguments, const Command& command) {
   }
   if (arguments.no_progress && (command.flags & kTakesNoProgress) == 0) {
     return std::string(command.name) + " does not take --no-progress";
+  }
+  if (arguments.dry_run && (command.flags & kTakesDryRun) == 0) {
+    return std::string(command.name) + " does not take --dry-run";
   }
   return {};
 }

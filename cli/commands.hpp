@@ -23,6 +23,7 @@ enum CommandFlags : unsigned {
   kNoFlags = 0,
   kTakesJson = 1u << 0,
   kTakesNoProgress = 1u << 1,
+  kTakesDryRun = 1u << 2,
 };
 
 struct Command {

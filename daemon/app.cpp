@@ -13,6 +13,8 @@
 #include "daemon/fetch/fetcher.hpp"
 #include "daemon/http/server.hpp"
 #include "daemon/jobs/job_manager.hpp"
+#include "daemon/jobs/scheduler.hpp"
+#include "daemon/maintenance.hpp"
 #include "daemon/policy_book.hpp"
 #include "daemon/public_handler.hpp"
 #include "storage/blob_store.hpp"
@@ -104,6 +106,39 @@ std::function<JobWork(const Policy&)> pull_work_factory(std::vector<Ecosystem> e
   };
 }
 
+// Every pull and sync checks quotas before fetching and applies retention after success.
+std::function<JobWork(const Policy&)> with_operations(std::function<JobWork(const Policy&)> make,
+                                                      const Config& config,
+                                                      std::shared_ptr<Catalog> catalog) {
+  const QuotaLimits limits{config.store_quota};
+  return [make = std::move(make), catalog = std::move(catalog), limits](const Policy& policy) {
+    return with_maintenance(make(policy), policy, catalog, limits);
+  };
+}
+
+// Starts syncing the policies that have a `schedule` (none: a scheduler with nothing to do).
+Result<std::shared_ptr<Scheduler>> start_scheduler(
+    const Config& config, const Services& services,
+    const std::function<JobWork(const Policy&)>& make_pull_work) {
+  std::vector<ScheduledTarget> targets;
+  for (const Policy& policy : services.policies->all()) {
+    if (policy.ops.schedule) {
+      targets.push_back(ScheduledTarget{policy.name, *policy.ops.schedule});
+    }
+  }
+  auto submit = [jobs = services.jobs, policies = services.policies,
+                 make_pull_work](const std::string& name) -> Result<SubmittedJob> {
+    MIRRORD_TRY_ASSIGN(const Policy policy, policies->resolve(name));
+    return jobs->submit(policy.name, policy.key(), make_pull_work(policy));
+  };
+  auto scheduler = std::make_shared<Scheduler>(
+      std::move(targets), SchedulerOptions{config.schedule_jitter, config.schedule_concurrency, {}},
+      services.catalog, services.jobs, std::move(submit), system_clock());
+  MIRRORD_TRY(scheduler->load());
+  scheduler->start();
+  return scheduler;
+}
+
 }  // namespace
 
 int check_daemon_config(const Config& config) {
@@ -156,12 +191,21 @@ int run_daemon(const Config& config) {
   admin.catalog = services->catalog;
   admin.jobs = services->jobs;
   admin.policies = services->policies;
-  admin.make_pull_work = pull_work_factory(std::move(ecosystems));
+  admin.make_pull_work =
+      with_operations(pull_work_factory(std::move(ecosystems)), config, services->catalog);
   admin.version = MIRRORD_VERSION;
   admin.listen = listen;
   admin.public_url = context->public_url;
   admin.storage_root = config.storage_root.string();
   admin.started_at = now_seconds();
+  auto scheduler = start_scheduler(config, *services, admin.make_pull_work);
+  if (!scheduler) {
+    std::fprintf(stderr, "mirrord: %s\n", scheduler.error().message.c_str());
+    return 1;
+  }
+  admin.ops =
+      AdminOpsDeps{services->catalog, services->store,      services->jobs, services->policies,
+                   *scheduler,        admin.make_pull_work, system_clock(), config.gc_grace_period};
   const auto socket_path = config.admin_socket_path();
   if (auto status = server->listen_unix(socket_path, 0660, make_admin_handler(admin)); !status) {
     std::fprintf(stderr, "mirrord: cannot open admin socket %s: %s\n", socket_path.c_str(),
@@ -174,6 +218,7 @@ int run_daemon(const Config& config) {
   sd_notify(0, "READY=1");
   server->run(config.threads);
   sd_notify(0, "STOPPING=1");
+  (*scheduler)->stop();
   services->jobs->shutdown();
   return 0;
 }

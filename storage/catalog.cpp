@@ -81,10 +81,12 @@ int SqliteCatalog::schema_version() {
 Status SqliteCatalog::record_blob(const BlobInfo& blob) {
   Lock lock(mutex_);
   MIRRORD_TRY_ASSIGN(auto stmt,
-                     db_->prepare("INSERT INTO blobs (sha256, size, git_oid, created_at) "
-                                  "VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING"));
+                     db_->prepare("INSERT INTO blobs (sha256, size, git_oid, created_at, "
+                                  "touched_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) "
+                                  "DO UPDATE SET touched_at = excluded.touched_at"));
+  const std::int64_t now = unix_now();
   MIRRORD_TRY(stmt->bind_all(blob.sha256.hex(), static_cast<std::int64_t>(blob.size),
-                             blob.git_oid.hex(), unix_now()));
+                             blob.git_oid.hex(), now, now));
   return stmt->run();
 }
 
