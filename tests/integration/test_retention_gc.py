@@ -6,11 +6,13 @@ safetensors shard), as a moving `main` does on the real Hub.
 
 import hashlib
 import os
+import subprocess
+import time
 import urllib.error
 
 import pytest
 
-from mirrord_proc import json_output
+from mirrord_proc import binary, json_output
 from moving_repo import (SHARD_BYTES, SHARD_KEY, download, gc_hub, policy,  # noqa: F401
                          safetensors, set_revision)
 
@@ -120,4 +122,24 @@ def test_quota_that_fits_lets_the_pull_through(gc_hub, make_mirror):
     _, shard = set_revision(gc_hub, 1)
     daemon = make_mirror(gc_hub, policy('quota = "1MiB"'))
     pull(daemon)
+    assert download(daemon, "main") == shard
+
+
+def test_gc_during_a_pull_keeps_what_the_pull_ingested(gc_hub, make_mirror):
+    """The default grace period protects blobs a running pull stored but has not published."""
+    _, shard = set_revision(gc_hub, 1)
+    gc_hub.add_fault(kind="delay", file=SHARD_KEY, seconds=3)
+    daemon = make_mirror(gc_hub, policy())
+    puller = subprocess.Popen([binary("MIRRORCTL_BIN"), "--socket", str(daemon.admin_socket),
+                               "pull", "rolling"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 10
+    while not blob_files(daemon) and time.time() < deadline:
+        time.sleep(0.05)
+    assert blob_files(daemon), "config.json was stored while the shard is still delayed"
+    assert puller.poll() is None, "the pull is still running"
+    report = gc(daemon)
+    assert report["blob_count"] == 0, report
+    out, err = puller.communicate(timeout=60)
+    assert puller.returncode == 0, out + err
     assert download(daemon, "main") == shard
