@@ -39,7 +39,11 @@ class SchedulerTest : public ::testing::Test {
     catalog_ = std::move(*catalog);
     jobs_ = std::make_shared<JobManager>(catalog_, 4);
   }
-  void TearDown() override { release_.set_value(); }
+  // Jobs still waiting are let go, and the workers joined before the members they use go.
+  void TearDown() override {
+    release_.set_value();
+    jobs_->shutdown();
+  }
 
   std::unique_ptr<Scheduler> make(std::vector<ScheduledTarget> targets,
                                   SchedulerOptions options = {}) {
