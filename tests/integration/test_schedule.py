@@ -1,5 +1,8 @@
 """Scheduled syncs and `mirrorctl sync` against the real daemon and the fake hub."""
 
+import http.client
+import json
+import socket
 import time
 
 from mirrord_proc import json_output
@@ -85,3 +88,33 @@ def test_sync_of_an_unknown_target_exits_4(gc_hub, make_mirror):
     result = daemon.ctl("sync", "rollin")
     assert result.returncode == 4, daemon.explain(result)
     assert "rolling" in result.stderr
+
+
+def admin_request(daemon, method, path, body):
+    """One raw request to the admin API on its Unix socket: (status, JSON answer)."""
+    class UnixConnection(http.client.HTTPConnection):
+        def connect(self):
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.connect(str(daemon.admin_socket))
+
+    connection = UnixConnection("mirrord", timeout=30)
+    try:
+        connection.request(method, path, body=body, headers={"Content-Type": "application/json"})
+        response = connection.getresponse()
+        return response.status, json.loads(response.read() or b"{}")
+    finally:
+        connection.close()
+
+
+def test_malformed_operations_requests_get_400_and_the_daemon_keeps_serving(gc_hub, make_mirror):
+    daemon = make_mirror(gc_hub, policy())
+    for path, body in (("/v1/gc", '{"dry_run": "yes"}'), ("/v1/gc", "[1]"),
+                       ("/v1/syncs", '{"target": 5}'), ("/v1/syncs", "not json")):
+        status, answer = admin_request(daemon, "POST", path, body)
+        assert status == 400, (path, body, answer)
+        assert "error" in answer
+    status, _ = admin_request(daemon, "GET", "/v1/gc", None)
+    assert status == 405
+    status, answer = admin_request(daemon, "GET", "/v1/schedules", None)
+    assert status == 200 and answer == {"schedules": []}
+    assert daemon.ctl("status").returncode == 0
