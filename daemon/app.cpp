@@ -13,10 +13,10 @@
 #include "daemon/fetch/fetcher.hpp"
 #include "daemon/http/server.hpp"
 #include "daemon/jobs/job_manager.hpp"
-#include "daemon/jobs/scheduler.hpp"
 #include "daemon/maintenance.hpp"
 #include "daemon/policy_book.hpp"
 #include "daemon/public_handler.hpp"
+#include "daemon/scheduled_syncs.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/catalog.hpp"
 
@@ -106,39 +106,6 @@ std::function<JobWork(const Policy&)> pull_work_factory(std::vector<Ecosystem> e
   };
 }
 
-// Every pull and sync checks quotas before fetching and applies retention after success.
-std::function<JobWork(const Policy&)> with_operations(std::function<JobWork(const Policy&)> make,
-                                                      const Config& config,
-                                                      std::shared_ptr<Catalog> catalog) {
-  const QuotaLimits limits{config.store_quota};
-  return [make = std::move(make), catalog = std::move(catalog), limits](const Policy& policy) {
-    return with_maintenance(make(policy), policy, catalog, limits);
-  };
-}
-
-// Starts syncing the policies that have a `schedule` (none: a scheduler with nothing to do).
-Result<std::shared_ptr<Scheduler>> start_scheduler(
-    const Config& config, const Services& services,
-    const std::function<JobWork(const Policy&)>& make_pull_work) {
-  std::vector<ScheduledTarget> targets;
-  for (const Policy& policy : services.policies->all()) {
-    if (policy.ops.schedule) {
-      targets.push_back(ScheduledTarget{policy.name, *policy.ops.schedule});
-    }
-  }
-  auto submit = [jobs = services.jobs, policies = services.policies,
-                 make_pull_work](const std::string& name) -> Result<SubmittedJob> {
-    MIRRORD_TRY_ASSIGN(const Policy policy, policies->resolve(name));
-    return jobs->submit(policy.name, policy.key(), make_pull_work(policy));
-  };
-  auto scheduler = std::make_shared<Scheduler>(
-      std::move(targets), SchedulerOptions{config.schedule_jitter, config.schedule_concurrency, {}},
-      services.catalog, services.jobs, std::move(submit), system_clock());
-  MIRRORD_TRY(scheduler->load());
-  scheduler->start();
-  return scheduler;
-}
-
 }  // namespace
 
 int check_daemon_config(const Config& config) {
@@ -191,14 +158,15 @@ int run_daemon(const Config& config) {
   admin.catalog = services->catalog;
   admin.jobs = services->jobs;
   admin.policies = services->policies;
-  admin.make_pull_work =
-      with_operations(pull_work_factory(std::move(ecosystems)), config, services->catalog);
+  admin.make_pull_work = with_operations(pull_work_factory(std::move(ecosystems)),
+                                         services->catalog, QuotaLimits{config.store_quota});
   admin.version = MIRRORD_VERSION;
   admin.listen = listen;
   admin.public_url = context->public_url;
   admin.storage_root = config.storage_root.string();
   admin.started_at = now_seconds();
-  auto scheduler = start_scheduler(config, *services, admin.make_pull_work);
+  auto scheduler = start_scheduler(config, services->catalog, services->jobs, services->policies,
+                                   admin.make_pull_work);
   if (!scheduler) {
     std::fprintf(stderr, "mirrord: %s\n", scheduler.error().message.c_str());
     return 1;

@@ -75,7 +75,7 @@ JobWork with_maintenance(JobWork work, const Policy& policy, std::shared_ptr<Cat
     });
     MIRRORD_TRY(work(context));
     if (policy.ops.keep > 0) {
-      GcRequest retention{{retention_of(policy)}, false, 0, false};
+      GcRequest retention{{retention_of(policy)}, false, 0, false, nullptr};
       if (auto trimmed = catalog->collect_garbage(retention); !trimmed) {
         // The sync itself succeeded and is published; the next sync or GC retries this.
         std::fprintf(stderr, "mirrord: retention of %s failed: %s\n", policy.name.c_str(),
@@ -86,9 +86,17 @@ JobWork with_maintenance(JobWork work, const Policy& policy, std::shared_ptr<Cat
   };
 }
 
+std::function<JobWork(const Policy&)> with_operations(std::function<JobWork(const Policy&)> make,
+                                                      std::shared_ptr<Catalog> catalog,
+                                                      QuotaLimits limits) {
+  return [make = std::move(make), catalog = std::move(catalog), limits](const Policy& policy) {
+    return with_maintenance(make(policy), policy, catalog, limits);
+  };
+}
+
 Result<GcReport> run_gc(Catalog& catalog, BlobStore& store, const std::vector<Policy>& policies,
                         std::int64_t cutoff, bool dry_run) {
-  GcRequest request{{}, true, cutoff, dry_run};
+  GcRequest request{{}, true, cutoff, dry_run, &store};
   for (const Policy& policy : policies) {
     if (policy.ops.keep > 0) {
       request.retention.push_back(retention_of(policy));
@@ -99,14 +107,6 @@ Result<GcReport> run_gc(Catalog& catalog, BlobStore& store, const std::vector<Po
   MIRRORD_TRY_ASSIGN(report.collected, catalog.collect_garbage(request));
   for (const GcBlob& blob : report.collected.blobs) {
     report.bytes += blob.size;
-    if (dry_run) {
-      continue;
-    }
-    // No row refers to the blob any more, so nothing serves it: removing the file is safe.
-    Status removed = store.remove(blob.sha256);
-    if (!removed && removed.error().code != ErrorCode::kNotFound) {
-      report.errors.push_back(blob.sha256.hex() + ": " + removed.error().message);
-    }
   }
   return report;
 }

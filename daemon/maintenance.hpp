@@ -4,10 +4,11 @@
 // Retention runs after each successful sync of a policy with `keep`, and at the start of every
 // GC for every such policy. GC then removes the blobs nothing references (storage/
 // catalog_maintenance.hpp lists who references a blob) and that no pull recorded within the
-// grace period: first their catalog rows (in one transaction), then their files.
+// grace period: their rows and files, in one catalog transaction.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,15 +33,19 @@ struct QuotaLimits {
 JobWork with_maintenance(JobWork work, const Policy& policy, std::shared_ptr<Catalog> catalog,
                          QuotaLimits limits);
 
+// Wraps every work `make` builds with with_maintenance().
+std::function<JobWork(const Policy&)> with_operations(std::function<JobWork(const Policy&)> make,
+                                                      std::shared_ptr<Catalog> catalog,
+                                                      QuotaLimits limits);
+
 // The quota check of one plan; exposed for tests.
 Status check_quotas(Catalog& catalog, const Policy& policy, QuotaLimits limits,
                     std::uint64_t new_bytes);
 
 struct GcReport {
   bool dry_run = false;
-  GcResult collected;
-  std::uint64_t bytes = 0;          // of the blobs collected
-  std::vector<std::string> errors;  // blobs whose rows are gone but whose file could not be removed
+  GcResult collected;  // its `errors`: blobs whose row went but whose file could not be removed
+  std::uint64_t bytes = 0;  // of the blobs collected
 };
 
 Result<GcReport> run_gc(Catalog& catalog, BlobStore& store, const std::vector<Policy>& policies,

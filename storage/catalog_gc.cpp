@@ -53,6 +53,9 @@ Result<GcResult> SqliteCatalog::collect_garbage(const GcRequest& request) {
   }
   if (request.collect_blobs) {
     MIRRORD_TRY_ASSIGN(result.blobs, delete_unreferenced_blobs(request.cutoff));
+    if (!request.dry_run && request.store != nullptr) {
+      remove_blob_files(*request.store, result);
+    }
   }
   if (!request.dry_run) {
     MIRRORD_TRY(transaction.commit());
@@ -155,6 +158,18 @@ Result<std::vector<GcBlob>> SqliteCatalog::delete_unreferenced_blobs(std::int64_
     MIRRORD_TRY(remove->run());
   }
   return blobs;
+}
+
+// Called with mutex_ held and the rows deleted but not committed: a pull's next look-up of any of
+// these blobs waits for the commit and then finds no row, so it fetches the bytes again instead
+// of reusing a file removed here. A file already missing is no error.
+void SqliteCatalog::remove_blob_files(BlobStore& store, GcResult& result) {
+  for (const GcBlob& blob : result.blobs) {
+    const Status removed = store.remove(blob.sha256);
+    if (!removed && removed.error().code != ErrorCode::kNotFound) {
+      result.errors.push_back(blob.sha256.hex() + ": " + removed.error().message);
+    }
+  }
 }
 
 Result<std::uint64_t> SqliteCatalog::stored_bytes(const RepoSelector* repos) {

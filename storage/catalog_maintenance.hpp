@@ -34,11 +34,17 @@ struct RetentionRule {
   std::vector<std::string> pins;
 };
 
+class BlobStore;
+
 struct GcRequest {
   std::vector<RetentionRule> retention;  // applied first
   bool collect_blobs = true;             // false: retention only
   std::int64_t cutoff = 0;  // blobs last recorded after this unix time are never collected
   bool dry_run = false;     // answer what would happen; change nothing
+  // Where the collected blobs' files are removed, each right after its row, while the catalog is
+  // held: a pull cannot re-record (and so re-ingest) a blob between its row and its file going.
+  // Null: only the rows go.
+  BlobStore* store = nullptr;
 };
 
 struct UnpublishedSnapshot {
@@ -52,11 +58,13 @@ struct GcBlob {
   std::uint64_t size = 0;
 };
 
-// What a collection did (or, dry, would do). The blobs' rows are gone from the catalog; their
-// files are removed from the BlobStore by the caller, after this returns.
+// What a collection did (or, dry, would do).
 struct GcResult {
   std::vector<UnpublishedSnapshot> unpublished;
   std::vector<GcBlob> blobs;
+  // Blobs whose row went but whose file could not be removed ("<sha256>: <why>"); nothing
+  // serves them, and a later collection does not see them again.
+  std::vector<std::string> errors;
 };
 
 // The daemon's record of one scheduled target.

@@ -77,6 +77,7 @@ class SqliteCatalog final : public Catalog {
   Status trim_repo(std::int64_t repo_id, const RetentionRule& rule,
                    const std::function<void(const std::string&)>& on_unpublish);
   Result<std::vector<GcBlob>> delete_unreferenced_blobs(std::int64_t cutoff);
+  void remove_blob_files(BlobStore& store, GcResult& result);
 
   std::mutex mutex_;
   std::unique_ptr<SqliteDb> db_;

@@ -135,10 +135,13 @@ class OpsApi {
       unpublished.push_back(
           json{{"kind", snapshot.kind}, {"repo", snapshot.name}, {"commit", snapshot.commit}});
     }
-    const json answer{{"dry_run", dry_run},      {"blob_count", report->collected.blobs.size()},
-                      {"bytes", report->bytes},  {"grace_period_s", deps_.gc_grace_period},
-                      {"blobs", blobs},          {"unpublished", unpublished},
-                      {"errors", report->errors}};
+    const json answer{{"dry_run", dry_run},
+                      {"blob_count", report->collected.blobs.size()},
+                      {"bytes", report->bytes},
+                      {"grace_period_s", deps_.gc_grace_period},
+                      {"blobs", blobs},
+                      {"unpublished", unpublished},
+                      {"errors", report->collected.errors}};
     return http::json_response(200, answer.dump());
   }
 

@@ -129,7 +129,7 @@ TEST_F(MaintenanceTest, GcRemovesTheFilesOfUnreferencedBlobsOnly) {
   auto report = run_gc(*catalog_, *store_, {hf_policy(1)}, kFarFuture, false);
   ASSERT_TRUE(report) << report.error().message;
   EXPECT_EQ(report->bytes, 11u);
-  EXPECT_TRUE(report->errors.empty());
+  EXPECT_TRUE(report->collected.errors.empty());
   EXPECT_FALSE(std::filesystem::exists(blob_path(old_blob)));
   EXPECT_TRUE(std::filesystem::exists(blob_path(sha256_of("new weights"))));
 }
