@@ -55,6 +55,12 @@ Status Scheduler::load() {
     }
   }
   for (auto& [name, entry] : entries_) {
+    // A schedule shortened while the daemon was down takes effect now, not after the old plan.
+    const std::int64_t latest = entry.target.schedule.next_after(now) + options_.jitter;
+    if (entry.record.next_run_at > latest) {
+      entry.record.next_run_at = latest;
+      record(entry);
+    }
     if (entry.record.next_run_at == 0) {
       // Never planned: an interval runs at once (the target may never have been synced), a
       // calendar at its first time.

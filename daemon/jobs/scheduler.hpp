@@ -8,7 +8,9 @@
 // half of an interval) so that many mirrors do not hit an upstream at the same second. Last and
 // next runs are recorded in the catalog, so a restart resumes the plan: a run missed while the
 // daemon was down is run once at start, not once per missed time. A target never synced before
-// runs at once with an interval schedule, and at its first calendar time otherwise.
+// runs at once with an interval schedule, and at its first calendar time otherwise. A recorded
+// next run later than the current schedule would plan from now (it was shortened) is brought
+// forward.
 //
 // Time comes from a Clock and the random delay from `random`, so tests drive run_due() directly.
 // Thread-safety: every public method may be called from any thread.

@@ -134,6 +134,16 @@ TEST_F(SchedulerTest, MissedRunsAfterARestartRunOnce) {
   EXPECT_EQ(status_of(*restarted, "qwen").next_run_at, kStart + 11 * 3600);
 }
 
+TEST_F(SchedulerTest, AScheduleShortenedWhileDownTakesEffectAtOnce) {
+  {
+    auto scheduler = make({{"qwen", schedule("1w")}});
+    EXPECT_EQ(scheduler->run_due(), 1);
+    finish_jobs();
+  }
+  auto restarted = make({{"qwen", schedule("1h")}});
+  EXPECT_EQ(status_of(*restarted, "qwen").next_run_at, kStart + 3600);
+}
+
 TEST_F(SchedulerTest, RecordsRunsInTheCatalog) {
   auto scheduler = make({{"qwen", schedule("30m")}});
   scheduler->run_due();
