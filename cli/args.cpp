@@ -67,6 +67,8 @@ std::string apply_flag(std::string_view flag, const std::string* next, bool& con
     out.json = true;
   } else if (flag == "--no-progress") {
     out.no_progress = true;
+  } else if (flag == "--dry-run") {
+    out.dry_run = true;
   } else if (flag == "-h" || flag == "--help") {
     out.help = true;
   } else if (auto problem = apply_value_option(flag, next, consumed_next, out)) {

@@ -25,7 +25,8 @@ struct Arguments {
   std::optional<std::string> public_url;  // --public-url URL (env: the mirror's URL for clients)
   bool json = false;
   bool no_progress = false;
-  bool help = false;  // -h / --help
+  bool dry_run = false;  // --dry-run (gc)
+  bool help = false;     // -h / --help
 };
 
 struct ParsedArguments {
@@ -34,8 +35,8 @@ struct ParsedArguments {
 };
 
 // Every option mirrorctl knows, for help, completion and "did you mean".
-inline constexpr std::string_view kKnownOptions[] = {"--socket",     "--json", "--no-progress",
-                                                     "--public-url", "--help", "-h"};
+inline constexpr std::string_view kKnownOptions[] = {
+    "--socket", "--json", "--no-progress", "--public-url", "--dry-run", "--help", "-h"};
 
 // `args` excludes the program name.
 ParsedArguments parse_arguments(const std::vector<std::string>& args);

@@ -10,6 +10,7 @@
 #include "cli/format.hpp"
 #include "cli/help.hpp"
 #include "cli/keys.hpp"
+#include "cli/operations.hpp"
 #include "cli/policy_commands.hpp"
 #include "cli/pull.hpp"
 #include "cli/trust_commands.hpp"
@@ -124,6 +125,10 @@ void print_status(const nlohmann::json& body, const std::string& socket, std::os
   } else {
     out << jobs.size() << " job(s) queued or running:\n" << jobs_table(jobs);
   }
+  if (const std::string schedules = schedules_text(array_field(body, "schedules"));
+      !schedules.empty()) {
+    out << "schedules:\n" << schedules;
+  }
 }
 
 int run_status(const Invocation& invocation) {
@@ -217,6 +222,12 @@ constexpr std::array kCommands = {
     Command{"completion", "bash|zsh",
             "print a shell completion script: source <(mirrorctl completion bash)", kNoFlags,
             run_completion_command, "bash zsh"},
+    Command{"sync", "[TARGET] [--json] [--no-progress]",
+            "sync TARGET now, or every scheduled target; wait like pull",
+            kTakesJson | kTakesNoProgress | kCompletesTarget, run_sync_command},
+    Command{"gc", "[--dry-run] [--json]",
+            "unpublish snapshots beyond each policy's keep, then remove unreferenced blobs",
+            kTakesJson | kTakesDryRun, run_gc_command},
 };
 
 std::string flag_problem(const Arguments& arguments, const Command& command) {
@@ -228,6 +239,9 @@ std::string flag_problem(const Arguments& arguments, const Command& command) {
   }
   if (arguments.public_url && (command.flags & kTakesPublicUrl) == 0) {
     return std::string(command.name) + " does not take --public-url";
+  }
+  if (arguments.dry_run && (command.flags & kTakesDryRun) == 0) {
+    return std::string(command.name) + " does not take --dry-run";
   }
   return {};
 }

@@ -28,6 +28,7 @@ enum CommandFlags : unsigned {
   // or file names.
   kCompletesTarget = 1u << 3,
   kCompletesFiles = 1u << 4,
+  kTakesDryRun = 1u << 5,
 };
 
 struct Command {

@@ -20,6 +20,7 @@ constexpr std::array kOptionDocs = {
     OptionDoc{"--no-progress", "", "no progress bar or progress lines", kTakesNoProgress},
     OptionDoc{"--public-url", "URL", "the mirror's URL as clients reach it (default: mirrord's)",
               kTakesPublicUrl},
+    OptionDoc{"--dry-run", "", "say what would be removed, remove nothing", kTakesDryRun},
     OptionDoc{"--help", "", "show the usage of the command (or of mirrorctl)", 0},
 };
 

@@ -61,6 +61,8 @@ std::string suggestions_text(const nlohmann::json& body) {
   return joined;
 }
 
+}  // namespace
+
 int report_start_failure(const AdminResponse& response, const std::string& socket,
                          const Console& console) {
   if (!response.reached) {
@@ -79,6 +81,8 @@ int report_start_failure(const AdminResponse& response, const std::string& socke
   }
   return response.status == 400 ? kExitUsage : kExitFailed;
 }
+
+namespace {
 
 int report_poll_failure(const AdminResponse& response, const Job& job, const std::string& socket,
                         const Console& console) {
@@ -140,16 +144,32 @@ void print_start(const Job& job, bool joined, const std::string& target, const C
 }  // namespace
 
 int run_pull(AdminClient& client, const PullOptions& options, const Console& console) {
+  return start_and_watch(client, "/v1/pulls", options, console);
+}
+
+int start_and_watch(AdminClient& client, const std::string& path, const PullOptions& options,
+                    const Console& console) {
   const auto start = std::chrono::steady_clock::now();
-  const AdminResponse created = client.post("/v1/pulls", {{"target", options.target}});
+  const AdminResponse created = client.post(path, {{"target", options.target}});
   if (!created.ok()) {
     return report_start_failure(created, client.socket_path(), console);
   }
-  nlohmann::json job_object = created.body.contains("job") ? created.body["job"] : nlohmann::json();
+  nlohmann::json final_job;
+  const int code = watch_job(client, options, console, created.body, start, final_job);
+  if (options.json && !final_job.is_null()) {
+    console.out << final_job.dump(2) << '\n';
+  }
+  return code;
+}
+
+int watch_job(AdminClient& client, const PullOptions& options, const Console& console,
+              const nlohmann::json& started, std::chrono::steady_clock::time_point start,
+              nlohmann::json& final_job) {
+  nlohmann::json job_object = started.contains("job") ? started["job"] : nlohmann::json();
   Job job = job_from_json(job_object);
   if (!options.json) {
-    const bool joined = created.body.value("joined", nlohmann::json(false)) == true;
-    print_start(job, joined, options.target, console);
+    const bool joined = started.value("joined", nlohmann::json(false)) == true;
+    print_start(job, joined, options.target.empty() ? job.target : options.target, console);
   }
   const InterruptWatch interrupt;
   ProgressReporter reporter(console.out, style_for(options, console), console.terminal_width,
@@ -171,10 +191,9 @@ int run_pull(AdminClient& client, const PullOptions& options, const Console& con
     reporter.update(job, seconds_since(start));
   }
   reporter.finish();
-  if (options.json) {
-    console.out << job_object.dump(2) << '\n';
-  }
-  return report_outcome(job, options.target, seconds_since(start), console, options.json);
+  final_job = job_object;
+  return report_outcome(job, options.target.empty() ? job.target : options.target,
+                        seconds_since(start), console, options.json);
 }
 
 }  // namespace mirrord::cli

@@ -23,4 +23,18 @@ struct PullOptions {
 // Returns the process exit code (cli/exit_codes.hpp): 0 only when the job succeeded.
 int run_pull(AdminClient& client, const PullOptions& options, const Console& console);
 
+// What run_pull does, for another endpoint that starts one job and answers {"job", "joined"}
+// (`mirrorctl sync TARGET` posts to /v1/syncs).
+int start_and_watch(AdminClient& client, const std::string& path, const PullOptions& options,
+                    const Console& console);
+// Watches the job of a start answer ({"job", "joined"}) until it ends, with pull's progress and
+// messages; `final_job` receives its last object. Returns the exit code.
+int watch_job(AdminClient& client, const PullOptions& options, const Console& console,
+              const nlohmann::json& started, std::chrono::steady_clock::time_point start,
+              nlohmann::json& final_job);
+// Explains an answer that did not start a job; returns the exit code (unreachable, unknown
+// target with suggestions, usage, failure).
+int report_start_failure(const AdminResponse& response, const std::string& socket,
+                         const Console& console);
+
 }  // namespace mirrord::cli

@@ -11,10 +11,12 @@
 #include "daemon/fetch/fetcher.hpp"
 #include "daemon/http/server.hpp"
 #include "daemon/jobs/job_manager.hpp"
+#include "daemon/maintenance.hpp"
 #include "daemon/metrics/metered_services.hpp"
 #include "daemon/metrics/observability_routes.hpp"
 #include "daemon/policy_book.hpp"
 #include "daemon/public_handler.hpp"
+#include "daemon/scheduled_syncs.hpp"
 #include "daemon/service/hangup_watcher.hpp"
 #include "daemon/service/reload.hpp"
 #include "daemon/service/service_notify.hpp"
@@ -236,12 +238,23 @@ int run_daemon(const Config& config, const std::filesystem::path& config_file) {
   admin.catalog = services->catalog;
   admin.jobs = services->jobs;
   admin.policies = services->policies;
-  admin.make_pull_work = pull_work_factory(std::move(ecosystems), services->metrics);
+  admin.make_pull_work =
+      with_operations(pull_work_factory(std::move(ecosystems), services->metrics),
+                      services->catalog, QuotaLimits{config.store_quota});
   admin.version = MIRRORD_VERSION;
   admin.listen = listen;
   admin.public_url = context->public_url;
   admin.storage_root = config.storage_root.string();
   admin.started_at = now_seconds();
+  auto scheduler = start_scheduler(config, services->catalog, services->jobs, services->policies,
+                                   admin.make_pull_work);
+  if (!scheduler) {
+    std::fprintf(stderr, "mirrord: %s\n", scheduler.error().message.c_str());
+    return 1;
+  }
+  admin.ops =
+      AdminOpsDeps{services->catalog, services->store,      services->jobs, services->policies,
+                   *scheduler,        admin.make_pull_work, system_clock(), config.gc_grace_period};
   const auto socket_path = config.admin_socket_path();
   if (auto status = server->listen_unix(socket_path, 0660, make_admin_handler(admin)); !status) {
     std::fprintf(stderr, "<3>mirrord: cannot open admin socket %s: %s\n", socket_path.c_str(),
@@ -256,6 +269,7 @@ int run_daemon(const Config& config, const std::filesystem::path& config_file) {
   std::fflush(stdout);
   service::notify_ready("serving " + context->public_url);
   server->run(config.threads);
+  (*scheduler)->stop();
   shut_down_jobs(*services->jobs);
   return 0;
 }

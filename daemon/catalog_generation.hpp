@@ -99,6 +99,19 @@ class GenerationCatalog final : public Catalog {
                                                       const Sha256& sha256) override {
     return inner_->find_release(repo, path, sha256);
   }
+  // Maintenance: retention unpublishes snapshots, so a collection bumps the generation.
+  Result<GcResult> collect_garbage(const GcRequest& request) override {
+    auto collected = inner_->collect_garbage(request);
+    generation_->bump();
+    return collected;
+  }
+  Result<std::uint64_t> stored_bytes(const RepoSelector* repos) override {
+    return inner_->stored_bytes(repos);
+  }
+  Result<std::vector<ScheduleRecord>> list_schedules() override { return inner_->list_schedules(); }
+  Status record_schedule(const ScheduleRecord& record) override {
+    return inner_->record_schedule(record);
+  }
   Status release_quarantine(std::int64_t id, const std::string& reason,
                             const std::optional<SnapshotTrust>& trust) override {
     Status released = inner_->release_quarantine(id, reason, trust);

@@ -6,6 +6,9 @@
 #include <set>
 #include <sstream>
 
+#include "policies/inspect/admission_policy.hpp"
+#include "policies/schedule.hpp"
+
 namespace mirrord {
 namespace {
 
@@ -120,6 +123,50 @@ Status read_pull(const toml::table& t, Config& c, const std::string& src) {
   return {};
 }
 
+// A duration such as "90s", "5m", "1h" (policies/schedule.hpp); "0" is allowed.
+Status read_duration(const toml::table& t, const char* key, std::int64_t& out,
+                     const std::string& src) {
+  const toml::node* node = t.get(key);
+  if (node == nullptr) {
+    return {};
+  }
+  const auto text = node->value<std::string>();
+  const auto seconds = text ? parse_duration(*text) : std::nullopt;
+  if (!seconds) {
+    return config_error(where(*node, src), std::string("'") + key +
+                                               "' must be a duration such as \"90s\", \"5m\", "
+                                               "\"1h\" (or \"0\")");
+  }
+  out = *seconds;
+  return {};
+}
+
+Status read_schedule(const toml::table& t, Config& c, const std::string& src) {
+  MIRRORD_TRY(check_keys(t, {"jitter", "concurrency"}, "schedule", src));
+  MIRRORD_TRY(read_duration(t, "jitter", c.schedule_jitter, src));
+  int64_t concurrency = c.schedule_concurrency;
+  MIRRORD_TRY(read_value(t, "concurrency", concurrency, src));
+  if (concurrency < 1 || concurrency > 64) {
+    return config_error(src, "[schedule] concurrency must be 1..64");
+  }
+  c.schedule_concurrency = static_cast<int>(concurrency);
+  return {};
+}
+
+Status read_storage(const toml::table& t, Config& c, const std::string& src) {
+  MIRRORD_TRY(check_keys(t, {"root", "quota"}, "storage", src));
+  MIRRORD_TRY(read_path(t, "root", c.storage_root, src));
+  if (const toml::node* node = t.get("quota")) {
+    const auto text = node->value<std::string>();
+    const auto bytes = text ? parse_byte_size(*text) : std::nullopt;
+    if (!bytes || *bytes == 0) {
+      return config_error(where(*node, src), "'quota' must be a size such as \"2 TiB\"");
+    }
+    c.store_quota = *bytes;
+  }
+  return {};
+}
+
 Status read_upstream(const toml::table& t, Config& c, const std::string& src) {
   MIRRORD_TRY(check_keys(t, {"hf", "pypi"}, "upstream", src));
   if (const toml::table* pypi = sub_table(t, "pypi")) {
@@ -149,13 +196,13 @@ Status read_upstream(const toml::table& t, Config& c, const std::string& src) {
 }
 
 Status apply_table(const toml::table& root, Config& c, const std::string& src) {
-  MIRRORD_TRY(check_keys(root, {"server", "storage", "policies", "upstream", "pull"}, "", src));
+  MIRRORD_TRY(check_keys(
+      root, {"server", "storage", "policies", "upstream", "pull", "schedule", "gc"}, "", src));
   if (const auto* t = sub_table(root, "server")) {
     MIRRORD_TRY(read_server(*t, c, src));
   }
   if (const auto* t = sub_table(root, "storage")) {
-    MIRRORD_TRY(check_keys(*t, {"root"}, "storage", src));
-    MIRRORD_TRY(read_path(*t, "root", c.storage_root, src));
+    MIRRORD_TRY(read_storage(*t, c, src));
   }
   if (const auto* t = sub_table(root, "policies")) {
     MIRRORD_TRY(check_keys(*t, {"dir", "include_catalog", "catalog_dir"}, "policies", src));
@@ -168,6 +215,13 @@ Status apply_table(const toml::table& root, Config& c, const std::string& src) {
   }
   if (const auto* t = sub_table(root, "pull")) {
     MIRRORD_TRY(read_pull(*t, c, src));
+  }
+  if (const auto* t = sub_table(root, "schedule")) {
+    MIRRORD_TRY(read_schedule(*t, c, src));
+  }
+  if (const auto* t = sub_table(root, "gc")) {
+    MIRRORD_TRY(check_keys(*t, {"grace_period"}, "gc", src));
+    MIRRORD_TRY(read_duration(*t, "grace_period", c.gc_grace_period, src));
   }
   return {};
 }

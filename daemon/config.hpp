@@ -33,6 +33,13 @@ struct Config {
   // [pull]
   int parallel_files = 4;  // files fetched at once within one pull
   int parallel_pulls = 2;  // pulls running at once
+  // [schedule] (README "Policies and schedules")
+  std::int64_t schedule_jitter = 60;  // seconds: random delay added to each planned sync
+  int schedule_concurrency = 1;       // scheduled syncs running at once
+  // [gc]
+  std::int64_t gc_grace_period = 3600;  // seconds: younger unreferenced blobs are kept
+  // [storage] quota: bytes the whole store may hold (0: no limit)
+  std::uint64_t store_quota = 0;
 
   std::filesystem::path admin_socket_path() const;
   std::filesystem::path policies_dir_path() const;

@@ -1,6 +1,7 @@
 #include "policies/entry_fields.hpp"
 
 #include "policies/glob.hpp"
+#include "policies/inspect/admission_policy.hpp"
 
 namespace mirrord {
 namespace {
@@ -74,6 +75,22 @@ Result<std::vector<std::string>> read_string_list(const toml::node& node, const 
     items.push_back(std::move(text));
   }
   return items;
+}
+
+Result<std::uint64_t> read_byte_size(const toml::node& node, const Where& where) {
+  if (node.is_integer()) {
+    MIRRORD_TRY_ASSIGN(const std::int64_t bytes, read_integer(node, where));
+    if (bytes <= 0) {
+      return bad_value(where, "must be a positive number of bytes");
+    }
+    return static_cast<std::uint64_t>(bytes);
+  }
+  MIRRORD_TRY_ASSIGN(const std::string text, read_string(node, where));
+  const auto bytes = parse_byte_size(text);
+  if (!bytes || *bytes == 0) {
+    return bad_value(where, "is '" + text + "'; expected bytes, e.g. 1048576 or \"20 GiB\"");
+  }
+  return *bytes;
 }
 
 Status check_patterns(const std::vector<std::string>& patterns, const Where& where) {

@@ -38,6 +38,8 @@ Result<std::string> read_string(const toml::node& node, const Where& where);
 Result<std::vector<std::string>> read_string_list(const toml::node& node, const Where& where);
 Result<bool> read_bool(const toml::node& node, const Where& where);
 Result<std::int64_t> read_integer(const toml::node& node, const Where& where);
+// A positive byte count: an integer, or a string with a unit ("20 GiB", "500MB").
+Result<std::uint64_t> read_byte_size(const toml::node& node, const Where& where);
 Status check_patterns(const std::vector<std::string>& patterns, const Where& where);
 
 // The keys of each source, besides name, aliases and source.
@@ -45,5 +47,7 @@ std::span<const Field> hf_fields();
 std::span<const Field> pypi_fields();
 std::span<const Field> apt_fields();
 std::span<const Field> git_fields();
+// The operations keys every source accepts (schedule, keep, pin, quota).
+std::span<const Field> operation_fields();
 
 }  // namespace mirrord

@@ -105,22 +105,6 @@ Status set_licenses(const toml::node& node, const Where& where, Policy& policy) 
   return {};
 }
 
-Result<std::uint64_t> read_byte_size(const toml::node& node, const Where& where) {
-  if (node.is_integer()) {
-    MIRRORD_TRY_ASSIGN(const std::int64_t bytes, read_integer(node, where));
-    if (bytes <= 0) {
-      return bad_value(where, "must be a positive number of bytes");
-    }
-    return static_cast<std::uint64_t>(bytes);
-  }
-  MIRRORD_TRY_ASSIGN(const std::string text, read_string(node, where));
-  const auto bytes = parse_byte_size(text);
-  if (!bytes || *bytes == 0) {
-    return bad_value(where, "is '" + text + "'; expected bytes, e.g. 1048576 or \"20 GiB\"");
-  }
-  return *bytes;
-}
-
 Status set_max_file_size(const toml::node& node, const Where& where, Policy& policy) {
   MIRRORD_TRY_ASSIGN(policy.hf.admission.max_file_size, read_byte_size(node, where));
   return {};

@@ -21,6 +21,7 @@
 //   max_file_size = "50 GiB"           # and max_total_size; integers are bytes
 //   licenses = ["apache-2.0", "mit"]   # empty = any
 //   on_refusal = "publish-rest"        # publish-rest | fail
+//   # operations, any source (policies/operations.hpp): schedule, keep, pin, quota
 //
 // A target can also be named without a policy: "hf:ORG/NAME[@REV]" (or "hf:datasets/ORG/NAME").
 #pragma once
@@ -33,6 +34,7 @@
 #include "policies/apt_target.hpp"
 #include "policies/git_target.hpp"
 #include "policies/inspect/admission_policy.hpp"
+#include "policies/operations.hpp"
 #include "policies/pypi_target.hpp"
 #include "storage/result.hpp"
 
@@ -60,6 +62,7 @@ struct Policy {
   PypiTarget pypi;
   AptTarget apt;
   GitTarget git;
+  PolicyOperations ops;        // schedule, retention, quota (policies/operations.hpp)
   std::filesystem::path file;  // where it was defined (empty for ad-hoc targets)
   int line = 0;
 

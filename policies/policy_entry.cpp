@@ -75,7 +75,8 @@ Result<std::span<const Field>> fields_of_source(const toml::table& entry,
 }
 
 const Field* find_field(std::string_view key, std::span<const Field> specific) {
-  for (const std::span<const Field> table : {std::span<const Field>(kCommonFields), specific}) {
+  for (const std::span<const Field> table :
+       {std::span<const Field>(kCommonFields), specific, operation_fields()}) {
     for (const Field& field : table) {
       if (field.key == key) {
         return &field;
@@ -92,7 +93,8 @@ Error unknown_key(std::string_view key, std::span<const Field> specific, const P
   const Field* closest = nullptr;
   std::size_t closest_distance = 3;  // suggest only near misses
   std::string known;
-  for (const std::span<const Field> table : {std::span<const Field>(kCommonFields), specific}) {
+  for (const std::span<const Field> table :
+       {std::span<const Field>(kCommonFields), specific, operation_fields()}) {
     for (const Field& field : table) {
       const std::size_t distance = edit_distance(ascii_lower(key), field.key);
       if (distance < closest_distance) {
@@ -111,7 +113,8 @@ Error unknown_key(std::string_view key, std::span<const Field> specific, const P
 
 Status check_required(const std::set<std::string_view>& seen, std::span<const Field> specific,
                       const Policy& policy, const std::filesystem::path& file) {
-  for (const std::span<const Field> table : {std::span<const Field>(kCommonFields), specific}) {
+  for (const std::span<const Field> table :
+       {std::span<const Field>(kCommonFields), specific, operation_fields()}) {
     for (const Field& field : table) {
       if (field.required && !seen.contains(field.key)) {
         const std::string name = policy.name.empty() ? "" : " '" + policy.name + "'";

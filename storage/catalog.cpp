@@ -81,13 +81,16 @@ int SqliteCatalog::schema_version() {
 Status SqliteCatalog::record_blob(const BlobInfo& blob) {
   Lock lock(mutex_);
   MIRRORD_TRY_ASSIGN(auto stmt,
-                     db_->prepare("INSERT INTO blobs (sha256, size, git_oid, created_at) "
-                                  "VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET "
-                                  "git_oid = excluded.git_oid WHERE blobs.git_oid = ''"));
+                     db_->prepare("INSERT INTO blobs (sha256, size, git_oid, created_at, "
+                                  "touched_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) "
+                                  "DO UPDATE SET touched_at = excluded.touched_at, git_oid = "
+                                  "CASE WHEN blobs.git_oid = '' THEN excluded.git_oid "
+                                  "ELSE blobs.git_oid END"));
   // '' stands for a git blob id never computed (LFS content); a later ingest that computed it
   // fills it in.
+  const std::int64_t now = unix_now();
   MIRRORD_TRY(stmt->bind_all(blob.sha256.hex(), static_cast<std::int64_t>(blob.size),
-                             blob.git_oid ? blob.git_oid->hex() : std::string(), unix_now()));
+                             blob.git_oid ? blob.git_oid->hex() : std::string(), now, now));
   return stmt->run();
 }
 

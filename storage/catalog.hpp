@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "storage/blob_store.hpp"
+#include "storage/catalog_maintenance.hpp"
 #include "storage/digest.hpp"
 #include "storage/result.hpp"
 
@@ -51,9 +52,10 @@ struct NewSnapshot {
   RepoKey repo;
   std::string commit;  // 40-hex upstream commit
   std::vector<SnapshotFile> files;
-  std::string info_json = "{}";   // sanitized upstream repo metadata (allow-listed fields)
-  std::vector<std::string> refs;  // ref names to point at this commit, e.g. {"main"}
-  SnapshotTrust trust = {};       // stored with a new snapshot (ignored when it exists)
+  std::string info_json = "{}";          // sanitized upstream repo metadata (allow-listed fields)
+  std::vector<std::string> refs;         // ref names to point at this commit, e.g. {"main"}
+  SnapshotTrust trust = {};              // stored with a new snapshot (ignored when it exists)
+  std::vector<Sha256> extra_blobs = {};  // blobs it needs besides its files (PyPI core metadata)
 };
 
 // A refused file held for inspection: its blob is stored (and kept) but no snapshot lists it, so
@@ -173,6 +175,16 @@ class Catalog {
 
   // Statistics (storage/catalog_stats.cpp); not pure, like the trust methods.
   virtual Result<BlobTotals> blob_totals();
+  // Maintenance (storage/catalog_gc.cpp, storage/catalog_maintenance.hpp). In one transaction:
+  // unpublishes the snapshots the retention rules do not keep, then deletes the rows of blobs
+  // nothing references any more and last recorded before the cutoff; rolled back when dry.
+  virtual Result<GcResult> collect_garbage(const GcRequest& request);
+  // Bytes of the distinct blobs the selected repos' snapshots reference; all recorded blobs
+  // when `repos` is null.
+  virtual Result<std::uint64_t> stored_bytes(const RepoSelector* repos);
+  // Scheduled targets: last and next run, by target name.
+  virtual Result<std::vector<ScheduleRecord>> list_schedules();
+  virtual Status record_schedule(const ScheduleRecord& record);
 
   // Jobs (pulls). Progress counters are written by the job runner from time to time.
   virtual Result<std::int64_t> create_job(const std::string& target, const std::string& key) = 0;

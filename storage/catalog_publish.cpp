@@ -47,6 +47,7 @@ Result<std::int64_t> SqliteCatalog::publish_snapshot(const NewSnapshot& snapshot
     MIRRORD_TRY(check_blobs_recorded(snapshot.files));
     MIRRORD_TRY_ASSIGN(snapshot_id, insert_snapshot(repo_id, snapshot));
     MIRRORD_TRY(insert_files(snapshot_id, snapshot.files));
+    MIRRORD_TRY(insert_extra_blobs(snapshot_id, snapshot.extra_blobs));
   }
   MIRRORD_TRY(point_refs(repo_id, snapshot));
   MIRRORD_TRY(transaction.commit());
@@ -125,6 +126,22 @@ Status SqliteCatalog::insert_files(std::int64_t snapshot_id,
                                std::int64_t{file.lfs ? 1 : 0},
                                static_cast<std::int64_t>(file.size)));
     MIRRORD_TRY(stmt->run());
+  }
+  return {};
+}
+
+// Checked like the files' blobs (and refused by the foreign key otherwise).
+Status SqliteCatalog::insert_extra_blobs(std::int64_t snapshot_id,
+                                         const std::vector<Sha256>& blobs) {
+  MIRRORD_TRY_ASSIGN(auto stmt, db_->prepare("INSERT INTO snapshot_blobs (snapshot_id, sha256) "
+                                             "VALUES (?, ?) ON CONFLICT DO NOTHING"));
+  for (const Sha256& blob : blobs) {
+    stmt->reset();
+    MIRRORD_TRY(stmt->bind_all(snapshot_id, blob.hex()));
+    if (Status inserted = stmt->run(); !inserted) {
+      return make_error(ErrorCode::kConflict,
+                        "snapshot needs blob " + blob.hex() + ", which is not recorded");
+    }
   }
   return {};
 }

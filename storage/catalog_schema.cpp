@@ -101,6 +101,35 @@ CREATE TABLE quarantine (
 );
 CREATE INDEX quarantine_by_sha256 ON quarantine(sha256);
 )sql",
+    // 3: garbage collection, retention and schedules.
+    R"sql(
+-- When a pull last recorded (ingested or reused) the blob: the grace period of GC counts from it.
+ALTER TABLE blobs ADD COLUMN touched_at INTEGER NOT NULL DEFAULT 0;
+UPDATE blobs SET touched_at = created_at;
+
+-- Blobs a snapshot needs besides its files: a wheel's core metadata (PyPI).
+CREATE TABLE snapshot_blobs (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+  sha256      TEXT NOT NULL REFERENCES blobs(sha256),
+  PRIMARY KEY (snapshot_id, sha256)
+) WITHOUT ROWID;
+CREATE INDEX snapshot_blobs_by_sha256 ON snapshot_blobs(sha256);
+-- PyPI snapshots published before this version name their metadata blobs in info_json only.
+INSERT OR IGNORE INTO snapshot_blobs (snapshot_id, sha256)
+  SELECT s.id, json_extract(f.value, '$.core_metadata')
+  FROM snapshots s JOIN repos r ON r.id = s.repo_id,
+       json_each(CASE WHEN json_valid(s.info_json) THEN s.info_json ELSE '{}' END, '$.files') f
+  WHERE r.kind = 'pypi'
+    AND json_extract(f.value, '$.core_metadata') IN (SELECT sha256 FROM blobs);
+
+-- Scheduled syncs: one row per policy name with a schedule.
+CREATE TABLE schedules (
+  target      TEXT PRIMARY KEY,
+  last_run_at INTEGER NOT NULL DEFAULT 0,
+  next_run_at INTEGER NOT NULL DEFAULT 0,
+  last_job_id INTEGER NOT NULL DEFAULT 0
+);
+)sql",
 };
 
 Status apply_one(SqliteDb& db, int version) {

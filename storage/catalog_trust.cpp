@@ -221,6 +221,18 @@ Error not_forwarded(const char* method) {
 
 }  // namespace
 
+Result<GcResult> Catalog::collect_garbage(const GcRequest&) {
+  return not_forwarded("collect_garbage");
+}
+Result<std::uint64_t> Catalog::stored_bytes(const RepoSelector*) {
+  return not_forwarded("stored_bytes");
+}
+Result<std::vector<ScheduleRecord>> Catalog::list_schedules() {
+  return not_forwarded("list_schedules");
+}
+Status Catalog::record_schedule(const ScheduleRecord&) {
+  return not_forwarded("record_schedule");
+}
 Result<std::vector<SnapshotInfo>> Catalog::list_snapshots() {
   return not_forwarded("list_snapshots");
 }

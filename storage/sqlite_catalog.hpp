@@ -6,6 +6,7 @@
 #pragma once
 
 #include <ctime>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -48,6 +49,10 @@ class SqliteCatalog final : public Catalog {
                             const std::optional<SnapshotTrust>& trust) override;
 
   Result<BlobTotals> blob_totals() override;
+  Result<GcResult> collect_garbage(const GcRequest& request) override;
+  Result<std::uint64_t> stored_bytes(const RepoSelector* repos) override;
+  Result<std::vector<ScheduleRecord>> list_schedules() override;
+  Status record_schedule(const ScheduleRecord& record) override;
 
   Result<std::int64_t> create_job(const std::string& target, const std::string& key) override;
   Status update_job(const JobRecord& job) override;
@@ -68,6 +73,12 @@ class SqliteCatalog final : public Catalog {
   Status write_trust(std::int64_t snapshot_id, const SnapshotTrust& trust);
   Result<std::optional<QuarantineEntry>> quarantine_row(std::int64_t id);
   Status add_released_file(const QuarantineEntry& entry);
+  Status insert_extra_blobs(std::int64_t snapshot_id, const std::vector<Sha256>& blobs);
+  Status apply_retention(const RetentionRule& rule, std::vector<UnpublishedSnapshot>& unpublished);
+  Status trim_repo(std::int64_t repo_id, const RetentionRule& rule,
+                   const std::function<void(const std::string&)>& on_unpublish);
+  Result<std::vector<GcBlob>> delete_unreferenced_blobs(std::int64_t cutoff);
+  void remove_blob_files(BlobStore& store, GcResult& result);
 
   std::mutex mutex_;
   std::unique_ptr<SqliteDb> db_;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "daemon/admin/admin_json.hpp"
 #include "daemon/admin/admin_policies.hpp"
 #include "daemon/admin/admin_trust.hpp"
 #include "daemon/apt/apt_keys_handler.hpp"
@@ -18,21 +19,6 @@ std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-json job_json(const JobRecord& job) {
-  return json{{"id", job.id},
-              {"target", job.target},
-              {"key", job.key},
-              {"state", to_string(job.state)},
-              {"created_at", job.created_at},
-              {"updated_at", job.updated_at},
-              {"files_total", job.files_total},
-              {"files_done", job.files_done},
-              {"bytes_total", job.bytes_total},
-              {"bytes_done", job.bytes_done},
-              {"commit", job.commit},
-              {"error", job.error}};
 }
 
 json repo_json(const RepoSummary& repo) {
@@ -89,6 +75,9 @@ class AdminApi {
     if (auto policy = handle_policy_request(deps_.policies, request)) {
       return *policy;
     }
+    if (auto ops = handle_ops_request(deps_.ops, request)) {
+      return *ops;
+    }
     if (auto trust = handle_trust_request(
             AdminTrustDeps{deps_.catalog, deps_.jobs, deps_.policies, deps_.storage_root},
             request)) {
@@ -116,7 +105,8 @@ class AdminApi {
                     {"listen", deps_.listen},
                     {"public_url", deps_.public_url},
                     {"storage_root", deps_.storage_root},
-                    {"jobs", jobs}};
+                    {"jobs", jobs},
+                    {"schedules", json::parse(schedules_json(deps_.ops.scheduler.get()))}};
     return http::json_response(200, body.dump());
   }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "daemon/admin/admin_ops.hpp"
 #include "daemon/http/message.hpp"
 #include "daemon/jobs/job_manager.hpp"
 #include "daemon/live_policies.hpp"
@@ -24,6 +25,7 @@ struct AdminDeps {
   std::string public_url;
   std::string storage_root;
   std::int64_t started_at = 0;
+  AdminOpsDeps ops;  // syncs, schedules, gc (daemon/admin/admin_ops.hpp)
 };
 
 http::Handler make_admin_handler(AdminDeps deps);

@@ -73,6 +73,7 @@ Result<BlobInfo> store_bytes(BlobStore& store, Catalog& catalog, std::string_vie
   expected.sha256 = sha256_of(bytes);
   MIRRORD_TRY_ASSIGN(const auto known, catalog.find_blob(*expected.sha256));
   if (known && store.contains(known->sha256)) {
+    MIRRORD_TRY(catalog.record_blob(*known));  // GC's grace period counts from this use
     return *known;
   }
   MIRRORD_TRY_ASSIGN(auto ingest, store.begin_ingest(expected));

@@ -115,6 +115,7 @@ Result<std::optional<BlobInfo>> find_reusable(const ExpectedContent& expected, C
                                               const BlobStore& store) {
   MIRRORD_TRY_ASSIGN(auto blob, catalog.find_blob(*expected.sha256));
   if (blob && blob->size == expected.size && store.contains(blob->sha256)) {
+    MIRRORD_TRY(catalog.record_blob(*blob));  // GC's grace period counts from this use
     return blob;
   }
   return std::optional<BlobInfo>();

@@ -103,6 +103,16 @@ class AptPull {
     return {};
   }
 
+  // What the pool files add to the store (quotas): those whose content it does not hold yet.
+  Result<std::uint64_t> bytes_not_stored(const std::vector<PoolFile>& pool) {
+    std::uint64_t bytes = 0;
+    for (const PoolFile& file : pool) {
+      MIRRORD_TRY_ASSIGN(const auto known, deps_.catalog.find_blob(file.sha256));
+      bytes += known ? 0 : file.size;
+    }
+    return bytes;
+  }
+
   Status fetch_pool() {
     MIRRORD_TRY_ASSIGN(const std::set<std::string> names, select_package_names(packages_, target_));
     MIRRORD_TRY_ASSIGN(const std::vector<PoolFile> pool, pool_files_of(packages_, names));
@@ -110,6 +120,8 @@ class AptPull {
     for (const PoolFile& file : pool) {
       bytes += file.size;
     }
+    MIRRORD_TRY_ASSIGN(const std::uint64_t new_bytes, bytes_not_stored(pool));
+    MIRRORD_TRY(job_.check_plan(new_bytes));
     job_.set_totals(pool.size(), bytes);
     const PoolContext context{upstream_, deps_.store, deps_.catalog, target_.url,
                               deps_.parallel_files};

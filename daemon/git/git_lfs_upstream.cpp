@@ -152,7 +152,11 @@ Result<BlobInfo> download_once(const LfsFetchDeps& deps, const LfsDownloadAction
 // Whether the catalog already records this exact object and the store holds its bytes.
 Result<bool> already_held(const LfsFetchDeps& deps, const LfsPointer& pointer) {
   MIRRORD_TRY_ASSIGN(const std::optional<BlobInfo> blob, deps.catalog.find_blob(pointer.oid));
-  return blob && blob->size == pointer.size && deps.store.contains(pointer.oid);
+  if (!blob || blob->size != pointer.size || !deps.store.contains(pointer.oid)) {
+    return false;
+  }
+  MIRRORD_TRY(deps.catalog.record_blob(*blob));  // GC's grace period counts from this use
+  return true;
 }
 
 Status download_object(const LfsFetchDeps& deps, const LfsDownloadAction& action, JobContext& job) {

@@ -26,6 +26,8 @@ Result<std::optional<BlobInfo>> find_reusable(const ManifestEntry& entry, Catalo
     MIRRORD_TRY_ASSIGN(blob, catalog.find_blob_by_git_oid(entry.tree_oid));
   }
   if (blob && blob->size == entry.size && store.contains(blob->sha256)) {
+    // Recorded again so that GC's grace period counts from this use, not the first ingest.
+    MIRRORD_TRY(catalog.record_blob(*blob));
     return blob;
   }
   return std::optional<BlobInfo>();
@@ -188,6 +190,17 @@ std::vector<ManifestEntry> files_to_fetch(const HfTarget& target, const HfManife
   return selected;
 }
 
+// What the plan adds to the store: the selected files whose content it does not hold yet.
+Result<std::uint64_t> bytes_not_stored(const std::vector<ManifestEntry>& selected,
+                                       const HfPullDeps& deps) {
+  std::uint64_t bytes = 0;
+  for (const ManifestEntry& entry : selected) {
+    MIRRORD_TRY_ASSIGN(const auto reusable, find_reusable(entry, deps.catalog, deps.store));
+    bytes += reusable ? 0 : entry.size;
+  }
+  return bytes;
+}
+
 Result<std::optional<SigningKey>> manifest_key(const HfPullDeps& deps) {
   if (deps.manifest_key_file.empty()) {
     return std::optional<SigningKey>();
@@ -217,6 +230,8 @@ Status run_hf_pull(const HfTarget& target, const HfPullDeps& deps, JobContext& c
                           " is selected by the policy's include/exclude patterns and size limits");
   }
   MIRRORD_TRY(admitter.check_total(bytes));
+  MIRRORD_TRY_ASSIGN(const std::uint64_t new_bytes, bytes_not_stored(selected, deps));
+  MIRRORD_TRY(context.check_plan(new_bytes));
   context.set_totals(selected.size(), bytes);
   FileFetchPool pool(manifest, selected, deps, context, admitter);
   MIRRORD_TRY(pool.run());

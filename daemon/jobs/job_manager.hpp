@@ -34,6 +34,15 @@ class JobContext {
   void file_done() { ++files_done_; }
   void set_commit(std::string commit);
   const std::atomic<bool>* cancel_flag() const { return &cancel_; }
+  // Quotas: a pull calls check_plan() with the bytes its plan adds to the store, before fetching
+  // anything; an error refuses the pull. Set by whoever builds the job's work (no check when
+  // unset).
+  void set_plan_check(std::function<Status(std::uint64_t new_bytes)> check) {
+    plan_check_ = std::move(check);
+  }
+  Status check_plan(std::uint64_t new_bytes) const {
+    return plan_check_ ? plan_check_(new_bytes) : Status{};
+  }
   bool cancelled() const { return cancel_.load(); }
 
  private:
@@ -42,6 +51,7 @@ class JobContext {
   std::atomic<bool> cancel_{false};
   mutable std::mutex commit_mutex_;
   std::string commit_;
+  std::function<Status(std::uint64_t)> plan_check_;
 };
 
 using JobWork = std::function<Status(JobContext&)>;

@@ -73,6 +73,12 @@ Result<std::string> publish_project(Catalog& catalog, const RepoKey& repo,
   snapshot.files = files;
   snapshot.info_json = state.to_json();
   snapshot.refs = {kCurrentRef};
+  // The page serves each wheel's METADATA blob: the snapshot references it, so GC keeps it.
+  for (const PublishedFile& file : state.files) {
+    if (file.core_metadata) {
+      snapshot.extra_blobs.push_back(*file.core_metadata);
+    }
+  }
   MIRRORD_TRY(catalog.publish_snapshot(snapshot));
   std::vector<SnapshotFile> delisted;
   std::vector<SnapshotFile> refused;

@@ -52,6 +52,7 @@ Result<std::optional<BlobInfo>> find_stored(Catalog& catalog, const BlobStore& s
                                             const Sha256& digest) {
   MIRRORD_TRY_ASSIGN(auto blob, catalog.find_blob(digest));
   if (blob && store.contains(digest)) {
+    MIRRORD_TRY(catalog.record_blob(*blob));  // GC's grace period counts from this use
     return blob;
   }
   return std::optional<BlobInfo>();

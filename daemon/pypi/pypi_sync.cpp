@@ -144,6 +144,11 @@ Result<ProjectSync> sync_project(const std::string& project, const FileFilter& f
       context.bytes_total += page.files[chosen.index].size.value_or(0);
     }
   }
+  std::uint64_t added_bytes = 0;
+  for (const Addition& addition : additions) {
+    added_bytes += addition.upstream->size.value_or(0);
+  }
+  MIRRORD_TRY(context.job.check_plan(added_bytes));  // quotas, before this project fetches
   context.files_total += additions.size();
   context.job.set_totals(context.files_total, context.bytes_total);
   fetch_all(additions, context.parallel_files, context);

@@ -24,6 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (policy.source == "hf") {
         (void)policy.hf.selects(policy.name);
       }
+      if (policy.ops.schedule) {  // a parsed schedule always has a later run
+        FUZZ_CHECK(policy.ops.schedule->next_after(1'800'000'000) > 1'800'000'000);
+      }
     }
   }
   // The same bytes as a command-line target ("hf:ORG/NAME@REV", "pypi:NAME", "git:URL").

@@ -32,13 +32,13 @@ def fresh_hub():
 
 @pytest.fixture
 def make_mirror():
-    """make_mirror(hub_or_endpoints, policies=TEST_POLICIES, token=None) -> a started Mirrord,
-    stopped after the test."""
+    """make_mirror(hub_or_endpoints, policies=TEST_POLICIES, token=None, extra_config="") -> a
+    started Mirrord, stopped after the test. `extra_config` is TOML appended to its config."""
     started = []
 
-    def make(upstream, policies=TEST_POLICIES, token=None):
+    def make(upstream, policies=TEST_POLICIES, token=None, extra_config=""):
         endpoints = upstream if isinstance(upstream, list) else [upstream.url]
-        daemon = Mirrord(endpoints, policies, token)
+        daemon = Mirrord(endpoints, policies, token, extra_config)
         started.append(daemon)
         return daemon.start()
 

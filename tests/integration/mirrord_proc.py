@@ -87,7 +87,7 @@ class Mirrord:
     """One mirrord process with its own state dir (short, under /tmp: the admin socket path must
     fit in sun_path)."""
 
-    def __init__(self, endpoints, policies_text, token=None):
+    def __init__(self, endpoints, policies_text, token=None, extra_config=""):
         self.base = Path(tempfile.mkdtemp(prefix="mirrord-it-"))
         self.state_dir = self.base / "state"
         self.policies_dir = self.base / "policies"
@@ -100,7 +100,7 @@ class Mirrord:
             token_file.write_text(token + "\n")
         self.config_path = self.base / "mirrord.toml"
         self.config_path.write_text(
-            config_toml(self.state_dir, self.policies_dir, endpoints, token_file))
+            config_toml(self.state_dir, self.policies_dir, endpoints, token_file) + extra_config)
         self.log_path = self.base / "mirrord.log"
         self.proc = None
         self.public_url = None
