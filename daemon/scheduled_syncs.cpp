@@ -4,7 +4,7 @@ namespace mirrord {
 
 Result<std::shared_ptr<Scheduler>> start_scheduler(
     const Config& config, std::shared_ptr<Catalog> catalog, std::shared_ptr<JobManager> jobs,
-    std::shared_ptr<LivePolicies> policies, std::function<JobWork(const Policy&)> make_work) {
+    std::shared_ptr<const LivePolicies> policies, std::function<JobWork(const Policy&)> make_work) {
   std::vector<ScheduledTarget> targets;
   for (const Policy& policy : policies->all()) {
     if (policy.ops.schedule) {

@@ -72,7 +72,7 @@ class AdminApi {
     if (path == "/v1/policies") {
       return only_get(request, [&] { return policies(); });
     }
-    if (auto policy = handle_policy_request(deps_.policies, request)) {
+    if (auto policy = handle_policy_request(deps_.policies->current(), request)) {
       return *policy;
     }
     if (auto ops = handle_ops_request(deps_.ops, request)) {

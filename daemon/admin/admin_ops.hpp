@@ -23,7 +23,7 @@ struct AdminOpsDeps {
   std::shared_ptr<Catalog> catalog;
   std::shared_ptr<BlobStore> store;
   std::shared_ptr<JobManager> jobs;
-  std::shared_ptr<LivePolicies> policies;
+  std::shared_ptr<const LivePolicies> policies;
   std::shared_ptr<Scheduler> scheduler;  // null: no scheduler (nothing is scheduled)
   std::function<JobWork(const Policy&)> make_pull_work;
   std::shared_ptr<const Clock> clock;

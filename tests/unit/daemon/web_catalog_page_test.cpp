@@ -33,7 +33,7 @@ class CatalogPageTest : public ::testing::Test {
     NewSnapshot snapshot;
     snapshot.repo = repo;
     snapshot.commit = kCommit;
-    snapshot.files = {{path, blob.sha256, blob.git_oid, false, blob.size}};
+    snapshot.files = {{path, blob.sha256, *blob.git_oid, false, blob.size}};
     snapshot.refs = {ref};
     snapshot.info_json = info_json;
     snapshot.trust.verdict_json = verdict_json;
@@ -113,7 +113,7 @@ TEST_F(CatalogPageTest, ThePageIsKeptUntilAPublish) {
   NewSnapshot hidden;
   hidden.repo = {"model", "c/hidden"};
   hidden.commit = kCommit;
-  hidden.files = {{"f", blob.sha256, blob.git_oid, false, blob.size}};
+  hidden.files = {{"f", blob.sha256, *blob.git_oid, false, blob.size}};
   hidden.refs = {"main"};
   ASSERT_TRUE((*raw)->publish_snapshot(hidden).ok());
   EXPECT_EQ(get(route, "/"), first) << "served from the cache";
