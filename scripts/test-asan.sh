@@ -18,6 +18,8 @@ rm -rf "$logs"
 mkdir -p "$logs"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:log_path=$logs/asan"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan"
+# Leaks inside system libraries that mirrord cannot fix (each rule says why).
+export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0"
 export MIRRORD_SANITIZED=1
 status=0
 ctest --test-dir build-asan --output-on-failure -j"$(nproc)" \
