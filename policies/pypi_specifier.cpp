@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "policies/pypi_version.hpp"
+#include "storage/text.hpp"
 
 namespace mirrord {
 namespace {
@@ -13,13 +14,7 @@ namespace {
 using Op = VersionSpecifier::Op;
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
+  return trim_any(text, kAsciiSpace);
 }
 
 Error invalid(std::string_view specifier, std::string_view problem) {

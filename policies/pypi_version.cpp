@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "policies/pypi_version.hpp"
+#include "storage/text.hpp"
 
 namespace mirrord {
 namespace {
@@ -86,13 +87,7 @@ class Cursor {
 };
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
+  return trim_any(text, kAsciiSpace);
 }
 
 std::optional<Pep440Version::PreKind> pre_kind(Cursor& in) {

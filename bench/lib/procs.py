@@ -129,13 +129,7 @@ class Nginx:
         raise RuntimeError(f"nginx did not start; see {self.dir / 'error.log'}")
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGQUIT)  # graceful: finish requests, then exit
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, signal.SIGQUIT, 10)  # graceful: finish requests, then exit
         self.proc = None
 
     def __enter__(self):
@@ -143,6 +137,17 @@ class Nginx:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def stop_process(proc, signum, grace_seconds):
+    """Sends `signum` to a running `proc` and waits; kills it after `grace_seconds`."""
+    if proc and proc.poll() is None:
+        proc.send_signal(signum)
+        try:
+            proc.wait(grace_seconds)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def toml_str(value):
@@ -207,13 +212,7 @@ class Mirrord:
                               stdin=subprocess.DEVNULL)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, signal.SIGTERM, 20)
         self.proc = None
 
     def __enter__(self):

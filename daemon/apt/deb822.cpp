@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "storage/text.hpp"
+
 namespace mirrord::apt {
 namespace {
 
@@ -10,13 +12,7 @@ bool is_blank(char c) {
 }
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && (is_blank(text.front()) || text.front() == '\r')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (is_blank(text.back()) || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
+  return trim_any(text, " \t\r");
 }
 
 bool equals_ignore_case(std::string_view a, std::string_view b) {

@@ -6,18 +6,13 @@
 
 #include "daemon/apt/deb822.hpp"
 #include "daemon/apt/release.hpp"
+#include "storage/text.hpp"
 
 namespace mirrord::apt {
 namespace {
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\n')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n')) {
-    text.remove_suffix(1);
-  }
-  return text;
+  return trim_any(text, " \t\n");
 }
 
 std::vector<std::string_view> split(std::string_view text, char separator) {

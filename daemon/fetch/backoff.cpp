@@ -6,6 +6,8 @@
 #include <random>
 #include <thread>
 
+#include "storage/text.hpp"
+
 namespace mirrord {
 namespace {
 
@@ -18,13 +20,7 @@ std::mt19937_64& thread_rng() {
 }
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
+  return trim_any(text, kBlanks);
 }
 
 }  // namespace

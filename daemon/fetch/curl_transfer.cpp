@@ -3,18 +3,13 @@
 #include <charconv>
 
 #include "daemon/fetch/content_range.hpp"
+#include "storage/text.hpp"
 
 namespace mirrord {
 namespace {
 
 std::string_view trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const auto first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  const auto last = text.find_last_not_of(kSpace);
-  return text.substr(first, last - first + 1);
+  return trim_any(text, " \t\r\n");
 }
 
 // "HTTP/1.1 200 OK", "HTTP/2 404": the three-digit code after the first space.

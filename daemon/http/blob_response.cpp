@@ -3,17 +3,15 @@
 #include <limits>
 #include <string>
 
+#include "storage/text.hpp"
+
 namespace mirrord::http {
 namespace {
 
 constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
+  return trim_any(s, kBlanks);
 }
 
 bool starts_with_bytes_unit(std::string_view s) {

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <random>
 
+#include "storage/text.hpp"
+
 namespace mirrord::http {
 namespace {
 
@@ -23,11 +25,7 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
+  return trim_any(s, kBlanks);
 }
 
 bool is_token_char(unsigned char c) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <tuple>
 
+#include "storage/text.hpp"
+
 namespace mirrord::pypi {
 namespace {
 
@@ -31,13 +33,7 @@ constexpr std::array kOffers = {
 };
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
+  return trim_any(text, kBlanks);
 }
 
 std::string lower(std::string_view text) {

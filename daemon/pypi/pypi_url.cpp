@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "daemon/http/message.hpp"
+#include "storage/text.hpp"
 
 namespace mirrord::pypi {
 namespace {
@@ -154,16 +155,7 @@ std::string join(const UrlParts& parts) {
 
 // Leading and trailing ASCII whitespace is not part of an href (HTML's "valid URL" rules).
 std::string_view trim(std::string_view text) {
-  const auto space = [](char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-  };
-  while (!text.empty() && space(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && space(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
+  return trim_any(text, kHtmlSpace);
 }
 
 }  // namespace
