@@ -95,11 +95,19 @@ def start_pull(daemon, target):
                             stdin=subprocess.DEVNULL, text=True)
 
 
+def part_size(path):
+    """A small file's .part is renamed into the store between glob and stat: count it as 0."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 def wait_for_part_bytes(daemon, at_least, timeout=20):
     """Waits until a .part in the store holds `at_least` bytes: a download is under way."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        sizes = [p.stat().st_size for p in (daemon.state_dir / "tmp").glob("*.part")]
+        sizes = [part_size(p) for p in (daemon.state_dir / "tmp").glob("*.part")]
         if sizes and max(sizes) >= at_least:
             return
         time.sleep(0.05)
