@@ -119,6 +119,9 @@ void print_status(const nlohmann::json& body, const std::string& socket, std::os
       << "  public URL    " << shown(string_field(body, "public_url")) << '\n'
       << "  storage       " << shown(string_field(body, "storage_root")) << '\n'
       << "  admin socket  " << socket << '\n';
+  if (const auto offline = body.find("offline"); offline != body.end() && *offline == true) {
+    out << "  upstreams     OFFLINE: none is contacted; pulls and syncs fail at once\n";
+  }
   const nlohmann::json& jobs = array_field(body, "jobs");
   if (jobs.empty()) {
     out << "no jobs queued or running\n";

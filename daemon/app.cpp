@@ -9,11 +9,13 @@
 #include "daemon/catalog_generation.hpp"
 #include "daemon/ecosystem.hpp"
 #include "daemon/fetch/fetcher.hpp"
+#include "daemon/fetch/offline_fetcher.hpp"
 #include "daemon/http/server.hpp"
 #include "daemon/jobs/job_manager.hpp"
 #include "daemon/maintenance.hpp"
 #include "daemon/metrics/metered_services.hpp"
 #include "daemon/metrics/observability_routes.hpp"
+#include "daemon/offline_pulls.hpp"
 #include "daemon/policy_book.hpp"
 #include "daemon/public_handler.hpp"
 #include "daemon/scheduled_syncs.hpp"
@@ -96,6 +98,10 @@ Result<Services> open_services(const Config& config) {
       fetch_options.bearer_token.empty()
           ? services.fetcher
           : metrics::make_metered_fetcher(make_curl_fetcher(fetch_options), services.metrics);
+  if (config.offline()) {
+    services.fetcher = metrics::make_metered_fetcher(make_offline_fetcher(), services.metrics);
+    services.hf_fetcher = services.fetcher;
+  }
   services.jobs = std::make_shared<JobManager>(services.catalog, config.parallel_pulls);
   return services;
 }
@@ -238,9 +244,14 @@ int run_daemon(const Config& config, const std::filesystem::path& config_file) {
   admin.catalog = services->catalog;
   admin.jobs = services->jobs;
   admin.policies = services->policies;
+  PullWorkFactory pulls = pull_work_factory(std::move(ecosystems), services->metrics);
+  if (config.offline()) {
+    pulls = refuse_pulls_offline(std::move(pulls));
+    log_line("offline: no upstream is contacted; pulls fail at once");
+  }
   admin.make_pull_work =
-      with_operations(pull_work_factory(std::move(ecosystems), services->metrics),
-                      services->catalog, QuotaLimits{config.store_quota});
+      with_operations(std::move(pulls), services->catalog, QuotaLimits{config.store_quota});
+  admin.offline = config.offline();
   admin.version = MIRRORD_VERSION;
   admin.listen = listen;
   admin.public_url = context->public_url;

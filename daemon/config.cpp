@@ -168,7 +168,8 @@ Status read_storage(const toml::table& t, Config& c, const std::string& src) {
 }
 
 Status read_upstream(const toml::table& t, Config& c, const std::string& src) {
-  MIRRORD_TRY(check_keys(t, {"hf", "pypi"}, "upstream", src));
+  MIRRORD_TRY(check_keys(t, {"hf", "pypi", "offline"}, "upstream", src));
+  MIRRORD_TRY(read_value(t, "offline", c.upstream_offline, src));
   if (const toml::table* pypi = sub_table(t, "pypi")) {
     MIRRORD_TRY(check_keys(*pypi, {"index"}, "upstream.pypi", src));
     MIRRORD_TRY(read_value(*pypi, "index", c.pypi_index, src));

@@ -28,6 +28,10 @@ struct Config {
   std::vector<std::string> hf_endpoints = {"https://huggingface.co"};
   std::filesystem::path hf_token_file;  // server-side bearer token for gated repos
   std::filesystem::path ca_bundle;      // empty: system CA store
+  // [upstream] offline, or `mirrord --offline` (README "When the outside is cut off"): no upstream
+  // is contacted; pulls fail at once, an apt entry in resign mode re-signs its held snapshot.
+  bool upstream_offline = false;  // the config key (a reload compares it)
+  bool offline_flag = false;      // the command-line flag (not in any file)
   // [upstream.pypi]
   std::string pypi_index = "https://pypi.org/simple/";  // index of ad-hoc pypi:NAME targets
   // [pull]
@@ -41,6 +45,7 @@ struct Config {
   // [storage] quota: bytes the whole store may hold (0: no limit)
   std::uint64_t store_quota = 0;
 
+  bool offline() const { return upstream_offline || offline_flag; }
   std::filesystem::path admin_socket_path() const;
   std::filesystem::path policies_dir_path() const;
 };

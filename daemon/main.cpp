@@ -9,9 +9,11 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: mirrord [--config FILE] [--check-config] [--version] [--help]\n"
+    "usage: mirrord [--config FILE] [--offline] [--check-config] [--version] [--help]\n"
     "\n"
     "  --config FILE   read settings from FILE (TOML); without it, embedded defaults\n"
+    "  --offline       contact no upstream: serve what is mirrored, pulls fail at once (apt\n"
+    "                  entries in resign mode re-sign their held snapshot); as [upstream] offline\n"
     "  --check-config  validate the configuration and policies, then exit\n"
     "  --help          print this help\n"
     "  --version       print the version\n"
@@ -26,12 +28,15 @@ constexpr const char* kUsage =
 int main(int argc, char** argv) {
   std::string config_file;
   bool check_only = false;
+  bool offline = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--config" && i + 1 < argc) {
       config_file = argv[++i];
     } else if (arg.rfind("--config=", 0) == 0) {
       config_file = arg.substr(9);
+    } else if (arg == "--offline") {
+      offline = true;
     } else if (arg == "--check-config") {
       check_only = true;
     } else if (arg == "--version") {
@@ -51,6 +56,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "mirrord: %s\n", config.error().message.c_str());
     return 2;
   }
+  config->offline_flag = offline;
   if (check_only) {
     return mirrord::check_daemon_config(*config);
   }

@@ -105,6 +105,7 @@ class AdminApi {
                     {"listen", deps_.listen},
                     {"public_url", deps_.public_url},
                     {"storage_root", deps_.storage_root},
+                    {"offline", deps_.offline},
                     {"jobs", jobs},
                     {"schedules", json::parse(schedules_json(deps_.ops.scheduler.get()))}};
     return http::json_response(200, body.dump());

@@ -25,7 +25,8 @@ struct AdminDeps {
   std::string public_url;
   std::string storage_root;
   std::int64_t started_at = 0;
-  AdminOpsDeps ops;  // syncs, schedules, gc (daemon/admin/admin_ops.hpp)
+  bool offline = false;  // mirrord --offline or [upstream] offline
+  AdminOpsDeps ops;      // syncs, schedules, gc (daemon/admin/admin_ops.hpp)
 };
 
 http::Handler make_admin_handler(AdminDeps deps);

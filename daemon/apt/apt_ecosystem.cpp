@@ -5,6 +5,18 @@
 #include "daemon/apt/mirror_key.hpp"
 
 namespace mirrord {
+namespace {
+
+// Offline, a refused fetch is final: one attempt, so that the cut-off re-sign comes at once.
+apt::RetrySettings retry_settings(const Config& config) {
+  apt::RetrySettings settings;
+  if (config.offline()) {
+    settings.attempts = 1;
+  }
+  return settings;
+}
+
+}  // namespace
 
 Ecosystem make_apt_ecosystem(std::shared_ptr<const EcosystemContext> context) {
   auto key =
@@ -19,7 +31,7 @@ Ecosystem make_apt_ecosystem(std::shared_ptr<const EcosystemContext> context) {
                                   *key,
                                   context->config.storage_root / "apt" / "work",
                                   context->config.parallel_files,
-                                  apt::RetrySettings{},
+                                  retry_settings(context->config),
                                   apt::unix_now};
       return apt::run_apt_pull(name, target, deps, job);
     };

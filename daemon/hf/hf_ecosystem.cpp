@@ -1,5 +1,6 @@
 #include "daemon/hf/hf_ecosystem.hpp"
 
+#include "daemon/hf/hf_offline_answers.hpp"
 #include "daemon/hf/hf_pull.hpp"
 #include "daemon/hf/hf_routes.hpp"
 #include "daemon/hf/hf_serve_manifest.hpp"
@@ -30,6 +31,9 @@ Ecosystem make_hf_ecosystem(std::shared_ptr<const EcosystemContext> context) {
     }
     return routes(request);
   };
+  if (context->config.offline()) {
+    hf.routes = hf::unknown_is_unavailable(std::move(hf.routes));
+  }
   return hf;
 }
 

@@ -30,6 +30,7 @@ std::vector<std::string> settings_needing_restart(const Config& running, const C
   compare(changed, "[upstream.hf] endpoints", running.hf_endpoints, next.hf_endpoints);
   compare(changed, "[upstream.hf] token_file", running.hf_token_file, next.hf_token_file);
   compare(changed, "[upstream.hf] ca_bundle", running.ca_bundle, next.ca_bundle);
+  compare(changed, "[upstream] offline", running.upstream_offline, next.upstream_offline);
   compare(changed, "[upstream.pypi] index", running.pypi_index, next.pypi_index);
   compare(changed, "[pull] parallel_files", running.parallel_files, next.parallel_files);
   compare(changed, "[pull] parallel_pulls", running.parallel_pulls, next.parallel_pulls);

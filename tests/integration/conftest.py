@@ -8,7 +8,7 @@ import pytest
 
 from fake_hf import FakeHub
 from hf_expectations import Q7, REPOS_DIR
-from mirrord_proc import TEST_POLICIES, Mirrord, timings
+from mirrord_proc import TEST_POLICIES, Mirrord, report_sections, timings
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -16,6 +16,10 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("mirrord timings")
         for label, seconds in timings:
             terminalreporter.write_line(f"{label}: {seconds:.2f} s")
+    for title, lines in report_sections.items():
+        terminalreporter.section(title)
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

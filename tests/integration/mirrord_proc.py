@@ -28,6 +28,14 @@ def record_timing(label, seconds):
     timings.append((label, seconds))
 
 
+# Sections of result lines that conftest prints in the run's summary: title -> lines.
+report_sections = {}
+
+
+def report_line(section, line):
+    report_sections.setdefault(section, []).append(line)
+
+
 def _die_with_parent():
     """Runs in the child before exec: a pytest that is killed takes its daemons with it."""
     pr_set_pdeathsig = 1
@@ -107,6 +115,7 @@ class Mirrord:
         self.admin_socket = None
         self.ready_line = None
         self.env = None  # extra environment variables of the daemon (NOTIFY_SOCKET, ...)
+        self.args = []  # extra command-line arguments of the daemon (--offline, ...)
 
     def start(self):
         try:
@@ -118,7 +127,8 @@ class Mirrord:
     def _start(self):
         self.ready_line = None  # a restart waits for the new process's line
         log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([binary("MIRRORD_BIN"), "--config", str(self.config_path)],
+        command = [binary("MIRRORD_BIN"), "--config", str(self.config_path), *self.args]
+        self.proc = subprocess.Popen(command,
                                      stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL,
                                      preexec_fn=_die_with_parent,
                                      env={**os.environ, **self.env} if self.env else None)
