@@ -305,6 +305,11 @@ def offline_contacts_nobody(drill):
         _, seconds = pull_fails_fast(drill, target, "the mirror is offline", "no upstream contacted")
         assert seconds < 5
     pull_fails_fast(drill, APT_POLICY, "offline:", "not contacted", "re-signed the held snapshot")
+    started = time.monotonic()
+    synced = drill.mirror.ctl("sync", "--no-progress", "qwen")  # what a schedule runs
+    assert synced.returncode != 0, drill.mirror.explain(synced)
+    assert "the mirror is offline" in synced.stdout + synced.stderr, drill.mirror.explain(synced)
+    assert drill.step("sync qwen (fails at once)", started) < 5
     assert drill.upstream_requests() == before
     drill.checked.append(f"upstreams up, mirror offline: no request reached them ({before})")
 
