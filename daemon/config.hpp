@@ -28,8 +28,12 @@ struct Config {
   std::vector<std::string> hf_endpoints = {"https://huggingface.co"};
   std::filesystem::path hf_token_file;  // server-side bearer token for gated repos
   std::filesystem::path ca_bundle;      // empty: system CA store
+  // [upstream.modelscope]: extra byte sources for Hugging Face model files (README, "Several
+  // upstreams"); the Hugging Face metadata stays the only source of truth. Empty: none.
+  std::vector<std::string> modelscope_endpoints;
   // [upstream.pypi]
   std::string pypi_index = "https://pypi.org/simple/";  // index of ad-hoc pypi:NAME targets
+  std::vector<std::string> pypi_extra_indexes;          // `index = [first, more...]`: the more
   // [pull]
   int parallel_files = 4;  // files fetched at once within one pull
   int parallel_pulls = 2;  // pulls running at once
