@@ -132,7 +132,8 @@ http::Route observability_routes(const Config& config, const Services& services)
   return metrics::make_observability_routes(
       {services.metrics, services.catalog, services.jobs,
        std::make_shared<metrics::ReadinessCheck>(services.catalog, config.storage_root / "tmp",
-                                                 services.policies != nullptr)});
+                                                 services.policies != nullptr),
+       services.upstream_health});
 }
 
 Status listen_for_metrics(http::Server& server, const Config& config, http::Route routes) {

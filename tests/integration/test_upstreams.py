@@ -90,6 +90,11 @@ def test_another_mirrord_is_a_hugging_face_endpoint(daemons):
     assert seen[first.public_url]["latency_ms"] > 0
     text = show_upstreams(second)
     assert "failing" in text and " ms" in text
+    status, metrics = get(f"{second.public_url}/metrics")
+    assert status == 200
+    assert f'mirrord_upstream_consecutive_failures{{upstream="{DEAD}"}} ' in metrics.decode()
+    assert f'mirrord_upstream_first_byte_microseconds{{upstream="{first.public_url}"}} ' in \
+        metrics.decode()
 
 
 def test_an_endpoint_serving_other_bytes_is_passed_over(daemons):
