@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "tests/unit/cli/cli_fixtures.hpp"
 
@@ -48,6 +49,13 @@ TEST(UpstreamsTextTest, ShowsStateCountsLatencyAndTheLastErrors) {
 TEST(UpstreamsTextTest, SaysWhenNothingWasContacted) {
   EXPECT_EQ(upstreams_text(json{{"upstreams", json::array()}}, 0),
             "no upstream contacted since mirrord started\n");
+}
+
+TEST(UpstreamsCommandTest, IsInTheCommandTableSoHelpAndCompletionOfferIt) {
+  const Command* command = find_command("upstreams");
+  ASSERT_NE(command, nullptr);
+  EXPECT_EQ(command->flags, unsigned{kTakesJson});
+  EXPECT_THAT(help_text(), HasSubstr("upstreams [--json]"));
 }
 
 TEST(UpstreamsCommandTest, GetsTheUpstreamsAndPrintsJsonOnRequest) {
