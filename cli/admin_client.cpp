@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "cli/exit_codes.hpp"
+
 namespace mirrord::cli {
 namespace {
 
@@ -130,6 +132,19 @@ std::string query_escape(std::string_view text) {
 
 std::string unreachable_message(const std::string& socket_path, const std::string& why) {
   return "cannot reach mirrord at " + socket_path + ": " + why + "; is it running? (see README)";
+}
+
+std::optional<int> report_unless_ok(const AdminResponse& response, const std::string& socket_path,
+                                    std::ostream& err) {
+  if (!response.reached) {
+    err << unreachable_message(socket_path, response.failure) << '\n';
+    return kExitUnreachable;
+  }
+  if (!response.ok()) {
+    err << "error: " << describe_failure(response) << '\n';
+    return kExitFailed;
+  }
+  return std::nullopt;
 }
 
 std::string describe_failure(const AdminResponse& response) {

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -33,6 +35,11 @@ std::string query_escape(std::string_view text);
 
 // "cannot reach mirrord at SOCKET: WHY; is it running? (see README)"
 std::string unreachable_message(const std::string& socket_path, const std::string& why);
+
+// For an answer that is not ok(): writes why to `err` and gives the exit code (kExitUnreachable
+// when mirrord did not answer, else kExitFailed); nullopt for an ok() answer.
+std::optional<int> report_unless_ok(const AdminResponse& response, const std::string& socket_path,
+                                    std::ostream& err);
 
 class AdminClient {
  public:

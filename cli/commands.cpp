@@ -14,6 +14,7 @@
 #include "cli/policy_commands.hpp"
 #include "cli/pull.hpp"
 #include "cli/trust_commands.hpp"
+#include "cli/upstreams.hpp"
 
 #ifndef MIRRORD_VERSION
 #error "MIRRORD_VERSION must be defined by the build (see cli/CMakeLists.txt)"
@@ -231,6 +232,9 @@ constexpr std::array kCommands = {
     Command{"gc", "[--dry-run] [--json]",
             "unpublish snapshots beyond each policy's keep, then remove unreferenced blobs",
             kTakesJson | kTakesDryRun, run_gc_command},
+    Command{"upstreams", "[--json]",
+            "show each upstream's requests, failures and latency since mirrord started", kTakesJson,
+            run_upstreams_command},
 };
 
 std::string flag_problem(const Arguments& arguments, const Command& command) {

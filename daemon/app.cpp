@@ -64,6 +64,7 @@ struct Services {
   std::shared_ptr<Fetcher> hf_fetcher;  // carries the [upstream.hf] token, for the hub only
   std::shared_ptr<JobManager> jobs;
   std::shared_ptr<metrics::Metrics> metrics;
+  std::shared_ptr<UpstreamHealth> upstream_health;  // reported to by both fetchers
 };
 
 Result<Services> open_services(const Config& config) {
@@ -91,13 +92,16 @@ Result<Services> open_services(const Config& config) {
   FetcherOptions fetch_options;
   fetch_options.ca_bundle = config.ca_bundle.string();
   fetch_options.user_agent = std::string("mirrord/") + MIRRORD_VERSION;
-  services.fetcher =
-      metrics::make_metered_fetcher(make_curl_fetcher(fetch_options), services.metrics);
+  services.upstream_health = std::make_shared<UpstreamHealth>();
+  auto observed = [&services](std::unique_ptr<Fetcher> curl) {
+    return make_health_fetcher(metrics::make_metered_fetcher(std::move(curl), services.metrics),
+                               services.upstream_health);
+  };
+  services.fetcher = observed(make_curl_fetcher(fetch_options));
   MIRRORD_TRY_ASSIGN(fetch_options.bearer_token, read_token(config.hf_token_file));
-  services.hf_fetcher =
-      fetch_options.bearer_token.empty()
-          ? services.fetcher
-          : metrics::make_metered_fetcher(make_curl_fetcher(fetch_options), services.metrics);
+  services.hf_fetcher = fetch_options.bearer_token.empty()
+                            ? services.fetcher
+                            : observed(make_curl_fetcher(fetch_options));
   if (config.offline()) {
     services.fetcher = metrics::make_metered_fetcher(make_offline_fetcher(), services.metrics);
     services.hf_fetcher = services.fetcher;
@@ -134,7 +138,8 @@ http::Route observability_routes(const Config& config, const Services& services)
   return metrics::make_observability_routes(
       {services.metrics, services.catalog, services.jobs,
        std::make_shared<metrics::ReadinessCheck>(services.catalog, config.storage_root / "tmp",
-                                                 services.policies != nullptr)});
+                                                 services.policies != nullptr),
+       services.upstream_health});
 }
 
 Status listen_for_metrics(http::Server& server, const Config& config, http::Route routes) {
@@ -225,6 +230,7 @@ int run_daemon(const Config& config, const std::filesystem::path& config_file) {
   context->store = services->store;
   context->fetcher = services->fetcher;
   context->hf_fetcher = services->hf_fetcher;
+  context->upstream_health = services->upstream_health;
   context->public_url = config.public_url.empty() ? "http://" + listen : config.public_url;
   std::vector<Ecosystem> ecosystems = make_ecosystems(context);
   http::Route observability = observability_routes(config, *services);
@@ -257,6 +263,7 @@ int run_daemon(const Config& config, const std::filesystem::path& config_file) {
   admin.public_url = context->public_url;
   admin.storage_root = config.storage_root.string();
   admin.started_at = now_seconds();
+  admin.upstreams = services->upstream_health;
   auto scheduler = start_scheduler(config, services->catalog, services->jobs, services->policies,
                                    admin.make_pull_work);
   if (!scheduler) {

@@ -167,31 +167,60 @@ Status read_storage(const toml::table& t, Config& c, const std::string& src) {
   return {};
 }
 
+// `key` of `table`: http(s) base URLs, trailing slashes dropped.
+Status read_endpoints(const toml::table& table, const char* key, const std::string& table_name,
+                      std::vector<std::string>& endpoints, const std::string& src) {
+  MIRRORD_TRY(read_string_list(table, key, endpoints, src));
+  for (auto& endpoint : endpoints) {
+    if (endpoint.rfind("https://", 0) != 0 && endpoint.rfind("http://", 0) != 0) {
+      return config_error(src,
+                          "[" + table_name + "] endpoint '" + endpoint + "' must be http(s)://");
+    }
+    while (endpoint.back() == '/') {
+      endpoint.pop_back();
+    }
+  }
+  return {};
+}
+
+// `index = "URL"` or `index = ["URL1", "URL2", ...]` (several indexes of the same projects).
+Status read_pypi_indexes(const toml::table& pypi, Config& c, const std::string& src) {
+  const toml::node* node = pypi.get("index");
+  if (node == nullptr || !node->is_array()) {
+    return read_value(pypi, "index", c.pypi_index, src);
+  }
+  std::vector<std::string> indexes;
+  MIRRORD_TRY(read_endpoints(pypi, "index", "upstream.pypi", indexes, src));
+  if (indexes.empty()) {
+    return config_error(src, "[upstream.pypi] index must name at least one URL");
+  }
+  c.pypi_index = indexes.front();
+  c.pypi_extra_indexes.assign(indexes.begin() + 1, indexes.end());
+  return {};
+}
+
 Status read_upstream(const toml::table& t, Config& c, const std::string& src) {
-  MIRRORD_TRY(check_keys(t, {"hf", "pypi", "offline"}, "upstream", src));
+  MIRRORD_TRY(check_keys(t, {"hf", "pypi", "modelscope", "offline"}, "upstream", src));
   MIRRORD_TRY(read_value(t, "offline", c.upstream_offline, src));
   if (const toml::table* pypi = sub_table(t, "pypi")) {
     MIRRORD_TRY(check_keys(*pypi, {"index"}, "upstream.pypi", src));
-    MIRRORD_TRY(read_value(*pypi, "index", c.pypi_index, src));
+    MIRRORD_TRY(read_pypi_indexes(*pypi, c, src));
+  }
+  if (const toml::table* modelscope = sub_table(t, "modelscope")) {
+    MIRRORD_TRY(check_keys(*modelscope, {"endpoints"}, "upstream.modelscope", src));
+    MIRRORD_TRY(read_endpoints(*modelscope, "endpoints", "upstream.modelscope",
+                               c.modelscope_endpoints, src));
   }
   const toml::table* hf = sub_table(t, "hf");
   if (hf == nullptr) {
     return {};
   }
   MIRRORD_TRY(check_keys(*hf, {"endpoints", "token_file", "ca_bundle"}, "upstream.hf", src));
-  MIRRORD_TRY(read_string_list(*hf, "endpoints", c.hf_endpoints, src));
+  MIRRORD_TRY(read_endpoints(*hf, "endpoints", "upstream.hf", c.hf_endpoints, src));
   MIRRORD_TRY(read_path(*hf, "token_file", c.hf_token_file, src));
   MIRRORD_TRY(read_path(*hf, "ca_bundle", c.ca_bundle, src));
   if (c.hf_endpoints.empty()) {
     return config_error(src, "[upstream.hf] endpoints must name at least one URL");
-  }
-  for (auto& endpoint : c.hf_endpoints) {
-    if (endpoint.rfind("https://", 0) != 0 && endpoint.rfind("http://", 0) != 0) {
-      return config_error(src, "[upstream.hf] endpoint '" + endpoint + "' must be http(s)://");
-    }
-    while (endpoint.back() == '/') {
-      endpoint.pop_back();
-    }
   }
   return {};
 }

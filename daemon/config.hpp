@@ -32,8 +32,12 @@ struct Config {
   // is contacted; pulls fail at once, an apt entry in resign mode re-signs its held snapshot.
   bool upstream_offline = false;  // the config key (a reload compares it)
   bool offline_flag = false;      // the command-line flag (not in any file)
+  // [upstream.modelscope]: extra byte sources for Hugging Face model files (README, "Several
+  // upstreams"); the Hugging Face metadata stays the only source of truth. Empty: none.
+  std::vector<std::string> modelscope_endpoints;
   // [upstream.pypi]
   std::string pypi_index = "https://pypi.org/simple/";  // index of ad-hoc pypi:NAME targets
+  std::vector<std::string> pypi_extra_indexes;          // `index = [first, more...]`: the more
   // [pull]
   int parallel_files = 4;  // files fetched at once within one pull
   int parallel_pulls = 2;  // pulls running at once

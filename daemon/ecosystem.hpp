@@ -13,6 +13,7 @@
 #include "daemon/fetch/fetcher.hpp"
 #include "daemon/http/message.hpp"
 #include "daemon/jobs/job_manager.hpp"
+#include "daemon/upstreams/upstream_health.hpp"
 #include "policies/policy.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/catalog.hpp"
@@ -29,6 +30,8 @@ struct EcosystemContext {
   std::shared_ptr<Fetcher> fetcher;
   std::shared_ptr<Fetcher> hf_fetcher;
   std::string public_url;  // base URL clients see, without a trailing '/'
+  // What both fetchers have seen of each upstream; orders the sources of a pull.
+  std::shared_ptr<UpstreamHealth> upstream_health = std::make_shared<UpstreamHealth>();
 };
 
 struct Ecosystem {

@@ -73,17 +73,29 @@ std::string priority_problem(std::string_view priority) {
              : "is not one of required, important, standard, optional, extra";
 }
 
-Status set_url(const toml::node& node, const Where& where, Policy& policy) {
-  MIRRORD_TRY_ASSIGN(policy.apt.url, read_string(node, where));
-  if (!policy.apt.url.starts_with("https://") && !policy.apt.url.starts_with("http://")) {
+// An archive root: http(s), no query, fragment or spaces; trailing slashes dropped.
+Status check_archive_url(std::string& url, const Where& where) {
+  if (!url.starts_with("https://") && !url.starts_with("http://")) {
     return bad_value(where, "must be an http(s):// URL of an archive root");
   }
-  if (policy.apt.url.find_first_of("?# \t") != std::string::npos) {
+  if (url.find_first_of("?# \t") != std::string::npos) {
     return bad_value(where, "must be a plain archive root URL (no query, fragment or spaces)");
   }
-  while (policy.apt.url.ends_with('/')) {
-    policy.apt.url.pop_back();
+  while (url.ends_with('/')) {
+    url.pop_back();
   }
+  return {};
+}
+
+// `url = "ROOT"`, or `url = ["ROOT1", "ROOT2", ...]`: mirrors of the same archive.
+Status set_url(const toml::node& node, const Where& where, Policy& policy) {
+  MIRRORD_TRY_ASSIGN(std::vector<std::string> urls,
+                     read_one_or_more_strings(node, where, "archive root"));
+  for (std::string& url : urls) {
+    MIRRORD_TRY(check_archive_url(url, where));
+  }
+  policy.apt.url = urls.front();
+  policy.apt.mirror_urls.assign(urls.begin() + 1, urls.end());
   return {};
 }
 

@@ -3,7 +3,8 @@
 //   [[mirror]]
 //   name = "debian-bookworm"
 //   source = "apt"
-//   url = "http://deb.debian.org/debian"          # archive root (holds dists/ and pool/)
+//   url = "http://deb.debian.org/debian"          # archive root (holds dists/ and pool/), or
+//                                                 # a list of mirrors of the same archive
 //   suites = ["bookworm", "bookworm-updates"]
 //   components = ["main"]                         # default ["main"]
 //   architectures = ["amd64"]                     # default ["amd64"]
@@ -30,6 +31,7 @@ enum class AptMode { kVerbatim, kResign };
 struct AptTarget {
   std::string
       url;  // upstream archive root without a trailing '/', e.g. http://deb.debian.org/debian
+  std::vector<std::string> mirror_urls;  // more mirrors of the same archive (url = [...])
   std::vector<std::string> suites;
   std::vector<std::string> components = {"main"};
   std::vector<std::string> architectures = {"amd64"};
@@ -42,6 +44,12 @@ struct AptTarget {
   std::int64_t resign_valid_days = 7;
 
   std::string key(const std::string& policy_name) const;
+  // `url` then `mirror_urls`.
+  std::vector<std::string> all_urls() const {
+    std::vector<std::string> all{url};
+    all.insert(all.end(), mirror_urls.begin(), mirror_urls.end());
+    return all;
+  }
   // Whether every package is mirrored (no name or priority filter).
   bool mirrors_everything() const { return packages.empty() && priorities.empty(); }
 };

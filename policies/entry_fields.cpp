@@ -77,6 +77,20 @@ Result<std::vector<std::string>> read_string_list(const toml::node& node, const 
   return items;
 }
 
+Result<std::vector<std::string>> read_one_or_more_strings(const toml::node& node,
+                                                          const Where& where,
+                                                          std::string_view what) {
+  if (!node.is_array()) {
+    MIRRORD_TRY_ASSIGN(std::string text, read_string(node, where));
+    return std::vector<std::string>{std::move(text)};
+  }
+  MIRRORD_TRY_ASSIGN(std::vector<std::string> items, read_string_list(node, where));
+  if (items.empty()) {
+    return bad_value(where, "must name at least one " + std::string(what));
+  }
+  return items;
+}
+
 Result<std::uint64_t> read_byte_size(const toml::node& node, const Where& where) {
   if (node.is_integer()) {
     MIRRORD_TRY_ASSIGN(const std::int64_t bytes, read_integer(node, where));

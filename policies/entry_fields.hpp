@@ -36,6 +36,11 @@ Error located_error(const std::filesystem::path& file, std::uint32_t line,
 Error bad_value(const Where& where, std::string_view problem);
 Result<std::string> read_string(const toml::node& node, const Where& where);
 Result<std::vector<std::string>> read_string_list(const toml::node& node, const Where& where);
+// A string, or a non-empty array of strings (`what` names one item in the error for an empty
+// array): keys such as `index` and `url` that may name several upstreams.
+Result<std::vector<std::string>> read_one_or_more_strings(const toml::node& node,
+                                                          const Where& where,
+                                                          std::string_view what);
 Result<bool> read_bool(const toml::node& node, const Where& where);
 Result<std::int64_t> read_integer(const toml::node& node, const Where& where);
 // A positive byte count: an integer, or a string with a unit ("20 GiB", "500MB").

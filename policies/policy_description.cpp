@@ -16,12 +16,14 @@ std::string joined(const std::vector<std::string>& items, const std::string& sep
 json source_object(const Policy& policy) {
   if (policy.source == "pypi") {
     return {{"index", policy.pypi.index},
+            {"indexes", policy.pypi.all_indexes()},
             {"projects", policy.pypi.projects},
             {"versions", policy.pypi.versions},
             {"root", policy.pypi.root_name(policy.name)}};
   }
   if (policy.source == "apt") {
     return {{"url", policy.apt.url},
+            {"urls", policy.apt.all_urls()},
             {"suites", policy.apt.suites},
             {"components", policy.apt.components},
             {"architectures", policy.apt.architectures},

@@ -17,11 +17,17 @@ bool is_http_url(std::string_view url) {
   return url.starts_with("https://") || url.starts_with("http://");
 }
 
+// `index = "URL"`, or `index = ["URL1", "URL2", ...]`: several indexes of the same projects.
 Status set_index(const toml::node& node, const Where& where, Policy& policy) {
-  MIRRORD_TRY_ASSIGN(policy.pypi.index, read_string(node, where));
-  if (!is_http_url(policy.pypi.index)) {
-    return bad_value(where, "must be an http(s):// URL of a simple index");
+  MIRRORD_TRY_ASSIGN(std::vector<std::string> indexes,
+                     read_one_or_more_strings(node, where, "simple index"));
+  for (const std::string& index : indexes) {
+    if (!is_http_url(index)) {
+      return bad_value(where, "entry '" + index + "' must be an http(s):// URL of a simple index");
+    }
   }
+  policy.pypi.index = indexes.front();
+  policy.pypi.extra_indexes.assign(indexes.begin() + 1, indexes.end());
   return {};
 }
 

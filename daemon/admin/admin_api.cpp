@@ -7,6 +7,7 @@
 #include "daemon/admin/admin_json.hpp"
 #include "daemon/admin/admin_policies.hpp"
 #include "daemon/admin/admin_trust.hpp"
+#include "daemon/admin/admin_upstreams.hpp"
 #include "daemon/apt/apt_keys_handler.hpp"
 #include "policies/policy_description.hpp"
 
@@ -74,6 +75,9 @@ class AdminApi {
     }
     if (auto policy = handle_policy_request(deps_.policies->current(), request)) {
       return *policy;
+    }
+    if (auto upstreams = handle_upstreams_request(deps_.upstreams.get(), request)) {
+      return *upstreams;
     }
     if (auto ops = handle_ops_request(deps_.ops, request)) {
       return *ops;

@@ -10,6 +10,7 @@
 #include "daemon/http/message.hpp"
 #include "daemon/jobs/job_manager.hpp"
 #include "daemon/live_policies.hpp"
+#include "daemon/upstreams/upstream_health.hpp"
 #include "storage/catalog.hpp"
 
 namespace mirrord {
@@ -27,6 +28,7 @@ struct AdminDeps {
   std::int64_t started_at = 0;
   bool offline = false;  // mirrord --offline or [upstream] offline
   AdminOpsDeps ops;      // syncs, schedules, gc (daemon/admin/admin_ops.hpp)
+  std::shared_ptr<const UpstreamHealth> upstreams;  // GET /v1/upstreams; may be null
 };
 
 http::Handler make_admin_handler(AdminDeps deps);

@@ -32,7 +32,8 @@ Ecosystem make_apt_ecosystem(std::shared_ptr<const EcosystemContext> context) {
                                   context->config.storage_root / "apt" / "work",
                                   context->config.parallel_files,
                                   retry_settings(context->config),
-                                  apt::unix_now};
+                                  apt::unix_now,
+                                  context->upstream_health.get()};
       return apt::run_apt_pull(name, target, deps, job);
     };
   };

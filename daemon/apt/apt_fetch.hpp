@@ -12,6 +12,7 @@
 #include <string>
 
 #include "daemon/fetch/fetcher.hpp"
+#include "daemon/upstreams/upstream_health.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/catalog.hpp"
 
@@ -27,6 +28,7 @@ struct Upstream {
   Fetcher& fetcher;
   const std::atomic<bool>* cancel = nullptr;
   RetrySettings retry;
+  UpstreamHealth* health = nullptr;  // told of mirrors whose bytes did not match; may be null
 
   bool cancelled() const { return cancel != nullptr && cancel->load(); }
 };

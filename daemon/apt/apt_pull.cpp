@@ -6,6 +6,7 @@
 
 #include "daemon/apt/apt_blobs.hpp"
 #include "daemon/apt/apt_state.hpp"
+#include "daemon/apt/archive_mirrors.hpp"
 #include "daemon/apt/file_io.hpp"
 #include "daemon/apt/pool.hpp"
 #include "daemon/apt/release_date.hpp"
@@ -49,7 +50,9 @@ class AptPull {
         target_(target),
         deps_(deps),
         job_(job),
-        upstream_{deps.fetcher, job.cancel_flag(), deps.retry},
+        upstream_{deps.fetcher, job.cancel_flag(), deps.retry, deps.health},
+        mirrors_(deps.health != nullptr ? deps.health->order(target.all_urls())
+                                        : target.all_urls()),
         stores_{deps.store, deps.catalog} {}
 
   Status run() {
@@ -58,15 +61,16 @@ class AptPull {
     MIRRORD_TRY(checker.prepare());
     MIRRORD_TRY_ASSIGN(previous_, load_current(deps_.catalog, policy_));
     for (const std::string& suite : target_.suites) {
-      auto release = fetch_upstream_release(upstream_, target_.url, suite, checker);
+      auto release = fetch_newest_release(upstream_, mirrors_, suite, checker, accepted(suite),
+                                          deps_.now(), target_.mode);
       if (!release && release.error().code == ErrorCode::kUpstreamRetryable) {
         return cut_off(release.error());
       }
       if (!release) {
         return release.error();
       }
-      MIRRORD_TRY(check_release_dates(*release, accepted(suite), deps_.now(), target_.mode));
-      releases_.push_back(std::move(release).value());
+      suite_mirrors_[suite] = std::move(release->mirrors);
+      releases_.push_back(std::move(release->release));
     }
     MIRRORD_TRY(fetch_indexes());
     MIRRORD_TRY(fetch_pool());
@@ -88,8 +92,9 @@ class AptPull {
   }
 
   Status fetch_indexes() {
-    const IndexContext context{upstream_, deps_.store, deps_.catalog, target_.url};
     for (const UpstreamRelease& release : releases_) {
+      const IndexContext context{upstream_, deps_.store, deps_.catalog,
+                                 suite_mirrors_.at(release.suite)};
       MIRRORD_TRY_ASSIGN(SuiteIndexes indexes, fetch_suite_indexes(context, release, target_));
       files_.insert(files_.end(), indexes.files.begin(), indexes.files.end());
       const std::size_t begin = packages_.size();
@@ -123,8 +128,9 @@ class AptPull {
     MIRRORD_TRY_ASSIGN(const std::uint64_t new_bytes, bytes_not_stored(pool));
     MIRRORD_TRY(job_.check_plan(new_bytes));
     job_.set_totals(pool.size(), bytes);
-    const PoolContext context{upstream_, deps_.store, deps_.catalog, target_.url,
-                              deps_.parallel_files};
+    // The mirror that served the first suite's Release first: it is the most up to date.
+    const PoolContext context{upstream_, deps_.store, deps_.catalog,
+                              suite_mirrors_.at(releases_.front().suite), deps_.parallel_files};
     MIRRORD_TRY_ASSIGN(const std::vector<SnapshotFile> fetched,
                        fetch_pool_files(context, pool, job_));
     files_.insert(files_.end(), fetched.begin(), fetched.end());
@@ -237,6 +243,8 @@ class AptPull {
   const AptPullDeps& deps_;
   JobContext& job_;
   const Upstream upstream_;
+  const std::vector<std::string> mirrors_;  // the policy's archive URLs, failing ones last
+  std::map<std::string, std::vector<std::string>> suite_mirrors_;  // from fetch_newest_release
   const ReleaseStore stores_;
   std::optional<CurrentSnapshot> previous_;
   std::vector<UpstreamRelease> releases_;

@@ -36,6 +36,7 @@ struct AptPullDeps {
   int parallel_files = 4;
   RetrySettings retry;
   std::function<std::int64_t()> now;  // unix seconds
+  UpstreamHealth* health = nullptr;   // orders the archive's mirrors; may be null
 };
 
 Status run_apt_pull(const std::string& policy_name, const AptTarget& target,

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "daemon/apt/apt_blobs.hpp"
+#include "daemon/apt/archive_mirrors.hpp"
 
 namespace mirrord::apt {
 namespace {
@@ -57,8 +58,8 @@ class PoolFetch {
         counted += bytes;
         job_.add_bytes(std::min(bytes, room));
       };
-      auto blob = obtain_blob(context_.upstream, context_.store, context_.catalog,
-                              context_.archive_url + "/" + file.filename, expected, progress);
+      auto blob = obtain_from_mirrors(context_.upstream, context_.store, context_.catalog,
+                                      context_.archive_urls, file.filename, expected, progress);
       if (!blob) {
         fail(file, blob.error());
         return;

@@ -30,7 +30,7 @@ struct PoolContext {
   const Upstream& upstream;
   BlobStore& store;
   Catalog& catalog;
-  std::string archive_url;
+  std::vector<std::string> archive_urls;  // mirrors of the archive, in the order to try them
   int parallel_files = 4;
 };
 

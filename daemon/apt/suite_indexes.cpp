@@ -5,6 +5,7 @@
 #include <map>
 
 #include "daemon/apt/apt_blobs.hpp"
+#include "daemon/apt/archive_mirrors.hpp"
 #include "daemon/apt/decompress.hpp"
 
 namespace mirrord::apt {
@@ -38,15 +39,15 @@ class SuiteIndexFetch {
     ExpectedContent expected;
     expected.size = entry->second.size;
     expected.sha256 = entry->second.sha256;
-    std::vector<std::string> urls;
-    const std::string base = context_.archive_url + "/" + prefix_;
+    std::vector<std::string> paths;
     if (release_.info.acquire_by_hash) {
-      urls.push_back(base + directory_of(path) + "by-hash/SHA256/" + entry->second.sha256.hex());
+      paths.push_back(prefix_ + directory_of(path) + "by-hash/SHA256/" +
+                      entry->second.sha256.hex());
     }
-    urls.push_back(base + path);
-    for (const std::string& url : urls) {
-      auto blob =
-          obtain_blob(context_.upstream, context_.store, context_.catalog, url, expected, nullptr);
+    paths.push_back(prefix_ + path);
+    for (const std::string& relative : paths) {
+      auto blob = obtain_from_mirrors(context_.upstream, context_.store, context_.catalog,
+                                      context_.archive_urls, relative, expected, nullptr);
       if (blob) {
         MIRRORD_TRY(add_served(entry->second, *blob));
         return std::optional<BlobInfo>(*blob);

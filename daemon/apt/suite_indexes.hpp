@@ -22,7 +22,7 @@ struct IndexContext {
   const Upstream& upstream;
   BlobStore& store;
   Catalog& catalog;
-  std::string archive_url;
+  std::vector<std::string> archive_urls;  // mirrors of the archive, in the order to try them
 };
 
 struct SuiteIndexes {

@@ -11,6 +11,8 @@ namespace mirrord {
 
 Ecosystem make_hf_ecosystem(std::shared_ptr<const EcosystemContext> context) {
   auto source = std::make_shared<HfSource>(context->config.hf_endpoints, context->hf_fetcher);
+  source->set_modelscope_endpoints(context->config.modelscope_endpoints);
+  source->set_upstream_health(context->upstream_health);
   HfRoutesOptions options;
   options.public_url = context->public_url;
   Ecosystem hf;

@@ -21,6 +21,14 @@ class HfFileDownload {
   // Downloads from one resolve URL with retries, continuing whatever earlier endpoints left in
   // the .part. Retryable failures keep the .part; the bytes are verified only at commit.
   Result<BlobInfo> from(const std::string& resolve_url);
+  // Drops whatever is kept and opens a new ingest, for a download from another source.
+  Status restart() { return restart_from_zero(); }
+  // Drops whatever is kept: nothing worth resuming (the only bytes seen did not verify).
+  void discard() {
+    if (ingest_) {
+      ingest_->discard();
+    }
+  }
 
  private:
   // One request. nullopt: the download restarted from zero and should go on at once.

@@ -8,6 +8,7 @@
 
 #include "daemon/fetch/backoff.hpp"
 #include "daemon/fetch/url.hpp"
+#include "daemon/hf/hf_byte_sources.hpp"
 #include "daemon/hf/hf_file_download.hpp"
 #include "daemon/hf/hf_json.hpp"
 #include "daemon/hf/hf_upstream.hpp"
@@ -110,11 +111,22 @@ Result<HfManifest> plan_on(const UpstreamContext& context, const std::string& en
                     info.sha, std::move(files), std::move(info.info_json)};
 }
 
-std::string resolve_url(const std::string& endpoint, const HfManifest& manifest,
-                        const ManifestEntry& entry) {
-  const std::string prefix = manifest.repo_type == "dataset" ? "datasets/" : "";
-  return endpoint + "/" + prefix + manifest.repo + "/resolve/" + manifest.commit + "/" +
-         percent_encode(entry.path, "/");
+// After a failure that is not a mismatch, whether the next source may still serve the file: not
+// after a local failure (disk, cancel), nor after a final answer from the hub (404, gate).
+bool next_source_may_help(const Error& error, bool authoritative) {
+  if (error.retryable()) {
+    return true;
+  }
+  const bool upstream_said_no = error.code == ErrorCode::kNotFound ||
+                                error.code == ErrorCode::kUpstream ||
+                                error.code == ErrorCode::kPolicy;
+  return upstream_said_no && !authoritative;
+}
+
+// The restart after a mismatch left an empty .part: nothing worth resuming.
+Error discard_and_return(HfFileDownload& download, Error error) {
+  download.discard();
+  return error;
 }
 
 Status check_file_request(const HfManifest& manifest, const ManifestEntry& entry) {
@@ -142,17 +154,28 @@ HfSource::HfSource(std::vector<std::string> endpoints, std::shared_ptr<Fetcher> 
   }
 }
 
+void HfSource::set_modelscope_endpoints(std::vector<std::string> endpoints) {
+  modelscope_endpoints_.clear();
+  for (auto& endpoint : endpoints) {
+    modelscope_endpoints_.push_back(normalized_endpoint(std::move(endpoint)));
+  }
+}
+
 Result<HfManifest> HfSource::plan(const HfTarget& target, const std::atomic<bool>* cancel) const {
   MIRRORD_TRY(check_target(target));
   const UpstreamContext context{*fetcher_, retry_, sleep_, cancel};
   std::optional<HfManifest> manifest;
-  MIRRORD_TRY(on_each_endpoint(endpoints_, [&](const std::string& endpoint) -> Status {
+  const auto endpoints = health_ ? health_->order(endpoints_) : endpoints_;
+  MIRRORD_TRY(on_each_endpoint(endpoints, [&](const std::string& endpoint) -> Status {
     MIRRORD_TRY_ASSIGN(manifest, plan_on(context, endpoint, target));
     return {};
   }));
   return std::move(*manifest);
 }
 
+// Each source in turn (hf_byte_sources). A source whose bytes do not verify is charged with it and
+// the next one starts from zero; a final answer from the hub (404, gate) ends the file, while any
+// failure of a byte-only source moves on.
 Result<BlobInfo> HfSource::fetch_file(const HfManifest& manifest, const ManifestEntry& entry,
                                       BlobStore& store, const ProgressFn& progress,
                                       const std::atomic<bool>* cancel) const {
@@ -160,12 +183,36 @@ Result<BlobInfo> HfSource::fetch_file(const HfManifest& manifest, const Manifest
   const UpstreamContext context{*fetcher_, retry_, sleep_, cancel};
   HfFileDownload download(context, store, entry, progress);
   MIRRORD_TRY(download.start());
-  std::optional<BlobInfo> blob;
-  MIRRORD_TRY(on_each_endpoint(endpoints_, [&](const std::string& endpoint) -> Status {
-    MIRRORD_TRY_ASSIGN(blob, download.from(resolve_url(endpoint, manifest, entry)));
-    return {};
-  }));
-  return *blob;
+  const auto sources =
+      hf_byte_sources({endpoints_, modelscope_endpoints_}, health_.get(), manifest, entry);
+  std::optional<Error> last;
+  std::optional<Error> mismatch;  // reported over any later failure: it says what went wrong
+  bool worth_retrying = false;    // a source failed for now only: the job may succeed later
+  for (const HfFileSource& source : sources) {
+    auto blob = download.from(source.url);
+    if (blob) {
+      return *blob;
+    }
+    last = blob.error();
+    if (is_content_mismatch(*last)) {
+      if (health_) {
+        health_->record_rejected(source.url, "bytes differ from the manifest: " + last->message);
+      }
+      mismatch = last;
+      MIRRORD_TRY(download.restart());
+      continue;
+    }
+    if (!next_source_may_help(*last, source.authoritative)) {
+      return mismatch ? discard_and_return(download, *mismatch) : *last;
+    }
+    worth_retrying = worth_retrying || last->retryable();
+  }
+  if (mismatch) {
+    return discard_and_return(download, *mismatch);
+  }
+  return make_error(worth_retrying ? ErrorCode::kUpstreamRetryable : last->code,
+                    "every upstream endpoint failed (" + std::to_string(sources.size()) +
+                        " tried); last: " + last->message);
 }
 
 }  // namespace mirrord

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "daemon/fetch/fetcher.hpp"
+#include "daemon/upstreams/upstream_health.hpp"
 #include "policies/policy.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/digest.hpp"
@@ -76,9 +77,16 @@ class HfSource {
 
   // Replaces how retry delays are waited out (see RetrySleepFn).
   void set_retry_sleep(RetrySleepFn sleep) { sleep_ = std::move(sleep); }
+  // ModelScope base URLs that may serve the bytes of model files (protocols/hf.md §13.2), tried
+  // after the endpoints; a file's bytes are kept only when they match the manifest.
+  void set_modelscope_endpoints(std::vector<std::string> endpoints);
+  // Orders the endpoints and byte sources by what the daemon has seen of them (may be null).
+  void set_upstream_health(std::shared_ptr<UpstreamHealth> health) { health_ = std::move(health); }
 
  private:
   std::vector<std::string> endpoints_;
+  std::vector<std::string> modelscope_endpoints_;
+  std::shared_ptr<UpstreamHealth> health_;
   std::shared_ptr<Fetcher> fetcher_;
   RetryPolicy retry_;
   RetrySleepFn sleep_;

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "daemon/metrics/upstream_gauges.hpp"
+
 namespace mirrord::metrics {
 namespace {
 
@@ -53,6 +55,9 @@ std::string render_metrics_page(const ObservabilityDeps& deps) {
   deps.metrics->write(out);
   write_store_gauges(*deps.catalog, out);
   write_job_gauges(*deps.jobs, out);
+  if (deps.upstreams) {
+    write_upstream_gauges(*deps.upstreams, out);
+  }
   return out.text();
 }
 

@@ -38,7 +38,9 @@ Ecosystem make_pypi_ecosystem(std::shared_ptr<const EcosystemContext> context) {
                                 context->config.storage_root / "pypi",
                                 context->config.pypi_index,
                                 context->config.parallel_files,
-                                {}};
+                                {},
+                                context->config.pypi_extra_indexes,
+                                context->upstream_health.get()};
       return pypi::run_pypi_pull(target, root, deps, job);
     };
   };

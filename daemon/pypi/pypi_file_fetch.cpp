@@ -35,8 +35,8 @@ Status add_metadata(int fd, const DistFilename& dist, const FileFetchDeps& deps,
   return {};
 }
 
-Result<FetchedFile> download(const UpstreamFile& file, const DistFilename& dist,
-                             const FileFetchDeps& deps) {
+Result<FetchedFile> download(const UpstreamFile& file, const std::string& url,
+                             const DistFilename& dist, const FileFetchDeps& deps) {
   const std::uint64_t cap = deps.max_file_size != 0 ? deps.max_file_size : kDefaultMaxFileSize;
   MIRRORD_TRY_ASSIGN(auto staged, StagingFile::create(deps.staging_dir));
   const BodySink sink = [&](std::span<const std::byte> chunk) -> Status {
@@ -47,7 +47,7 @@ Result<FetchedFile> download(const UpstreamFile& file, const DistFilename& dist,
     return {};
   };
   Status fetched = deps.upstream.download(
-      file.url, file.size.value_or(cap), [&] { return staged->reset(); }, sink);
+      url, file.size.value_or(cap), [&] { return staged->reset(); }, sink);
   if (!fetched) {
     if (fetched.error().code == ErrorCode::kSizeMismatch) {
       return make_error(ErrorCode::kSizeMismatch,
@@ -76,6 +76,41 @@ Result<FetchedFile> download(const UpstreamFile& file, const DistFilename& dist,
   return result;
 }
 
+bool upstream_failure(const Error& error) {
+  return error.retryable() || error.code == ErrorCode::kNotFound ||
+         error.code == ErrorCode::kUpstream;
+}
+
+// `file.url`, then its other URLs (other indexes listing the same sha256) that the host rules
+// allow, until one gives bytes that verify. A mismatch is reported over any later failure.
+Result<FetchedFile> download_from_any(const UpstreamFile& file, const DistFilename& dist,
+                                      const FileFetchDeps& deps) {
+  std::vector<std::string> urls{file.url};
+  for (const std::string& url : file.other_urls) {
+    if (host_allowed(deps, url)) {
+      urls.push_back(url);
+    }
+  }
+  std::optional<Error> mismatch;
+  std::optional<Error> last;
+  for (const std::string& url : urls) {
+    auto downloaded = download(file, url, dist, deps);
+    if (downloaded) {
+      return downloaded;
+    }
+    if (is_content_mismatch(downloaded.error())) {
+      if (deps.health != nullptr) {
+        deps.health->record_rejected(url, file.filename + ": " + downloaded.error().message);
+      }
+      mismatch = downloaded.error();
+    } else if (!upstream_failure(downloaded.error())) {
+      return downloaded.error();
+    }
+    last = downloaded.error();
+  }
+  return mismatch.value_or(*last);
+}
+
 }  // namespace
 
 bool host_allowed(const FileFetchDeps& deps, const std::string& url) {
@@ -83,7 +118,8 @@ bool host_allowed(const FileFetchDeps& deps, const std::string& url) {
   if (!host) {
     return false;
   }
-  if (deps.allowed_hosts.empty() || *host == deps.index_host) {
+  if (deps.allowed_hosts.empty() || std::find(deps.index_hosts.begin(), deps.index_hosts.end(),
+                                              *host) != deps.index_hosts.end()) {
     return true;
   }
   return std::any_of(deps.allowed_hosts.begin(), deps.allowed_hosts.end(),
@@ -101,6 +137,9 @@ Result<FetchedFile> describe_stored(const BlobInfo& blob, const DistFilename& di
 
 Result<FetchedFile> fetch_distribution(const UpstreamFile& file, const DistFilename& dist,
                                        const FileFetchDeps& deps) {
+  if (file.refusal) {
+    return about(file, make_error(ErrorCode::kConflict, *file.refusal));
+  }
   if (!host_allowed(deps, file.url)) {
     return about(file, make_error(ErrorCode::kPolicy,
                                   "its URL " + redact_url(file.url) +
@@ -116,7 +155,7 @@ Result<FetchedFile> fetch_distribution(const UpstreamFile& file, const DistFilen
       return described ? described : about(file, described.error());
     }
   }
-  auto downloaded = download(file, dist, deps);
+  auto downloaded = download_from_any(file, dist, deps);
   return downloaded ? downloaded : about(file, downloaded.error());
 }
 

@@ -1,7 +1,8 @@
 // Bringing one distribution file into the mirror: reuse the stored blob when the index names a
 // digest the store already holds; otherwise download into a staging file, compare with the
-// index's sha256 claim (a mismatch moves the bytes to quarantine and fails the file), ingest, and
-// for wheels extract METADATA as the PEP 658 core metadata blob.
+// index's sha256 claim (a mismatch moves the bytes to quarantine and fails that source), ingest,
+// and for wheels extract METADATA as the PEP 658 core metadata blob. A file listed by several
+// indexes with the same sha256 is fetched from the next of its URLs when one fails.
 #pragma once
 
 #include <atomic>
@@ -15,6 +16,7 @@
 #include "daemon/pypi/dist_filename.hpp"
 #include "daemon/pypi/pypi_upstream.hpp"
 #include "daemon/pypi/simple_page.hpp"
+#include "daemon/upstreams/upstream_health.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/catalog.hpp"
 
@@ -29,11 +31,12 @@ struct FileFetchDeps {
   Catalog& catalog;
   std::filesystem::path staging_dir;
   std::filesystem::path quarantine_dir;
-  std::string index_host;                  // files may always come from the index's own host
+  std::vector<std::string> index_hosts;    // files may always come from the indexes' own hosts
   std::vector<std::string> allowed_hosts;  // besides it; empty: any host
   std::uint64_t max_file_size = 0;         // 0: kDefaultMaxFileSize
   std::function<void(std::uint64_t)> progress;
   const std::atomic<bool>* cancel = nullptr;
+  UpstreamHealth* health = nullptr;  // told of URLs whose bytes did not match; may be null
 };
 
 struct FetchedFile {

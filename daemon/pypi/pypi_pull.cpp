@@ -130,14 +130,38 @@ class PullRun {
 
 }  // namespace
 
+namespace {
+
+// The policy's indexes, or the daemon's for targets without one; in the order to read them.
+Result<std::vector<std::string>> pull_indexes(const PypiTarget& target, const PullDeps& deps) {
+  std::vector<std::string> indexes = target.all_indexes();
+  if (indexes.empty()) {
+    indexes.push_back(deps.default_index);
+    indexes.insert(indexes.end(), deps.default_extra_indexes.begin(),
+                   deps.default_extra_indexes.end());
+  }
+  for (const std::string& index : indexes) {
+    if (!url_host(index)) {
+      return make_error(ErrorCode::kInvalidInput,
+                        "the index '" + redact_url(index) + "' is not an http(s) URL");
+    }
+  }
+  return deps.health != nullptr ? deps.health->order(indexes) : indexes;
+}
+
+std::vector<std::string> index_hosts(const std::vector<std::string>& indexes) {
+  std::vector<std::string> hosts;
+  for (const std::string& index : indexes) {
+    hosts.push_back(*url_host(index));
+  }
+  return hosts;
+}
+
+}  // namespace
+
 Status run_pypi_pull(const PypiTarget& target, const std::string& root, const PullDeps& deps,
                      JobContext& job) {
-  const std::string index = target.index.empty() ? deps.default_index : target.index;
-  const std::optional<std::string> index_host = url_host(index);
-  if (!index_host) {
-    return make_error(ErrorCode::kInvalidInput,
-                      "the index '" + redact_url(index) + "' is not an http(s) URL");
-  }
+  MIRRORD_TRY_ASSIGN(std::vector<std::string> indexes, pull_indexes(target, deps));
   MIRRORD_TRY_ASSIGN(FileFilter filter, FileFilter::from_target(target));
   PypiUpstream upstream(deps.fetcher, deps.upstream, job.cancel_flag());
   FileFetchDeps files{upstream,
@@ -145,13 +169,14 @@ Status run_pypi_pull(const PypiTarget& target, const std::string& root, const Pu
                       deps.catalog,
                       deps.state_dir / "staging",
                       deps.state_dir / "quarantine" / root,
-                      *index_host,
+                      index_hosts(indexes),
                       target.file_hosts,
                       target.max_file_size,
                       [&job](std::uint64_t bytes) { job.add_bytes(bytes); },
-                      job.cancel_flag()};
-  SyncContext context{deps.catalog, deps.store, upstream,           files, deps.locks, job,
-                      root,         index,      deps.parallel_files};
+                      job.cancel_flag(),
+                      deps.health};
+  SyncContext context{deps.catalog, deps.store,         upstream,           files, deps.locks, job,
+                      root,         std::move(indexes), deps.parallel_files};
   return PullRun(target, std::move(filter), context, deps).run();
 }
 

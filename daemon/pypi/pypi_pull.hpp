@@ -30,6 +30,8 @@ struct PullDeps {
   std::string default_index;        // [upstream.pypi] index, for targets without one
   int parallel_files = 4;
   UpstreamOptions upstream;
+  std::vector<std::string> default_extra_indexes = {};  // more [upstream.pypi] indexes
+  UpstreamHealth* health = nullptr;  // orders the indexes, hears of bad bytes; may be null
 };
 
 Status run_pypi_pull(const PypiTarget& target, const std::string& root, const PullDeps& deps,

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "daemon/pypi/pypi_catalog.hpp"
+#include "daemon/pypi/pypi_indexes.hpp"
 
 namespace mirrord::pypi {
 namespace {
@@ -118,7 +119,7 @@ Result<ProjectSync> sync_project(const std::string& project, const FileFilter& f
   const std::shared_ptr<std::mutex> project_mutex = context.locks.get(repo.name);
   std::lock_guard project_lock(*project_mutex);
   MIRRORD_TRY_ASSIGN(const UpstreamPage page,
-                     context.upstream.project_page(context.index, project));
+                     project_page_from_indexes(context.upstream, context.indexes, project));
   log_page_problems(context, project, page);
   MIRRORD_TRY_ASSIGN(auto current, load_current(context.catalog, repo));
   ProjectState state;

@@ -42,8 +42,8 @@ struct SyncContext {
   const FileFetchDeps& files;
   ProjectLocks& locks;
   JobContext& job;
-  std::string root;   // index root name
-  std::string index;  // upstream index URL
+  std::string root;                  // index root name
+  std::vector<std::string> indexes;  // upstream index URLs, in the order to read them
   int parallel_files = 4;
   std::uint64_t files_total = 0;  // running totals reported to the job
   std::uint64_t bytes_total = 0;

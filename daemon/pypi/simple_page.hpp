@@ -23,6 +23,10 @@ struct UpstreamFile {
   std::optional<std::string> yanked;           // nullopt: not yanked; "": yanked, no reason
   std::optional<std::uint64_t> size;           // JSON API 1.1 only
   std::string upload_time;                     // "YYYY-MM-DDTHH:MM:SS[.ffffff]Z" or empty
+  // Several indexes (pypi_indexes.hpp): where else the same filename is listed with the same
+  // sha256, tried after `url`; and why the file is refused when the indexes disagree on it.
+  std::vector<std::string> other_urls;
+  std::optional<std::string> refusal;
 };
 
 struct UpstreamPage {

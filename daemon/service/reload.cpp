@@ -32,6 +32,10 @@ std::vector<std::string> settings_needing_restart(const Config& running, const C
   compare(changed, "[upstream.hf] ca_bundle", running.ca_bundle, next.ca_bundle);
   compare(changed, "[upstream] offline", running.upstream_offline, next.upstream_offline);
   compare(changed, "[upstream.pypi] index", running.pypi_index, next.pypi_index);
+  compare(changed, "[upstream.pypi] index (more)", running.pypi_extra_indexes,
+          next.pypi_extra_indexes);
+  compare(changed, "[upstream.modelscope] endpoints", running.modelscope_endpoints,
+          next.modelscope_endpoints);
   compare(changed, "[pull] parallel_files", running.parallel_files, next.parallel_files);
   compare(changed, "[pull] parallel_pulls", running.parallel_pulls, next.parallel_pulls);
   return changed;

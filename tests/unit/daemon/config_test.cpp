@@ -75,6 +75,27 @@ TEST(ConfigTest, WrongTypesAndValuesAreRefused) {
   EXPECT_FALSE(parse_config("[pull]\nparallel_files = 0\n", "t"));
 }
 
+TEST(ConfigTest, SeveralUpstreamsPerEcosystem) {
+  EXPECT_TRUE(parse_config("", "t")->modelscope_endpoints.empty());
+  auto config = parse_config(
+      "[upstream.modelscope]\nendpoints = [\"https://www.modelscope.cn/\"]\n"
+      "[upstream.pypi]\nindex = [\"https://a.example/simple/\", \"https://b.example/simple\"]\n",
+      "t");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->modelscope_endpoints, std::vector<std::string>{"https://www.modelscope.cn"});
+  EXPECT_EQ(config->pypi_index, "https://a.example/simple");
+  EXPECT_EQ(config->pypi_extra_indexes, std::vector<std::string>{"https://b.example/simple"});
+  EXPECT_EQ(
+      parse_config("[upstream.pypi]\nindex = \"https://c.example/simple/\"\n", "t")->pypi_index,
+      "https://c.example/simple/");
+  EXPECT_FALSE(parse_config("[upstream.pypi]\nindex = []\n", "t"));
+  auto bad = parse_config("[upstream.modelscope]\nendpoints = [\"ftp://x\"]\n", "t");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("[upstream.modelscope] endpoint 'ftp://x' must be http(s)://"),
+            std::string::npos)
+      << bad.error().message;
+}
+
 TEST(ConfigTest, MetricsListenIsOptionalAndChecked) {
   EXPECT_EQ(parse_config("", "t")->metrics_listen, "");
   auto config = parse_config("[server]\nmetrics_listen = \"127.0.0.1:9100\"\n", "t");

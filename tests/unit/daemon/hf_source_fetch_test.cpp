@@ -132,7 +132,11 @@ TEST_F(HfSourceTest, DigestMismatchFailsAndLeavesNothingInTheStore) {
   EXPECT_NE(message.find(sha256_of(forged).hex()), std::string::npos) << message;
   EXPECT_EQ(blob_count(), 0u);
   EXPECT_EQ(part_count(), 0u);
-  EXPECT_EQ(fetcher_->requests().size(), 1u);  // not retried, not failed over
+  // Not retried; the other endpoint was asked from zero and had nothing.
+  const auto urls = fetcher_->urls();
+  ASSERT_EQ(urls.size(), 2u);
+  EXPECT_EQ(urls[1], resolve_url("model.safetensors", kBackup));
+  EXPECT_EQ(fetcher_->requests()[1].range_start, 0u);
 }
 
 TEST_F(HfSourceTest, RegularFileIsVerifiedByItsGitId) {

@@ -105,6 +105,26 @@ TEST(AptPolicyTest, RefusesBadValues) {
   EXPECT_THAT(error_of(R"(keyrng = "x")"), HasSubstr("did you mean 'keyring'"));
 }
 
+TEST(AptPolicyTest, UrlMayNameSeveralMirrorsOfTheArchive) {
+  std::string text = kMinimal;
+  text.replace(text.find("url = "), text.find('\n', text.find("url = ")) - text.find("url = "),
+               R"(url = ["http://deb.debian.org/debian/", "https://mirror.example/debian"])");
+  auto parsed = parse(text);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  const AptTarget& apt = parsed->front().apt;
+  EXPECT_EQ(apt.url, "http://deb.debian.org/debian");
+  EXPECT_THAT(apt.mirror_urls, ElementsAre("https://mirror.example/debian"));
+  EXPECT_THAT(apt.all_urls(),
+              ElementsAre("http://deb.debian.org/debian", "https://mirror.example/debian"));
+  text.replace(text.find("url = "), text.find('\n', text.find("url = ")) - text.find("url = "),
+               R"(url = ["http://a/debian", "ftp://b/debian"])");
+  ASSERT_FALSE(parse(text).ok());
+  EXPECT_THAT(parse(text).error().message, HasSubstr("must be an http(s):// URL"));
+  text.replace(text.find("url = "), text.find('\n', text.find("url = ")) - text.find("url = "),
+               "url = []");
+  EXPECT_THAT(parse(text).error().message, HasSubstr("must name at least one archive root"));
+}
+
 TEST(AptPolicyTest, RefusesUnsafeSuites) {
   std::string text = kMinimal;
   text.replace(text.find("\"bookworm\","), 11, "\"../etc\",");

@@ -104,6 +104,25 @@ TEST(PypiPolicyTest, RefusesBadValuesWithTheirLine) {
               HasSubstr("missing the required key 'projects'"));
 }
 
+TEST(PypiPolicyTest, IndexMayNameSeveralIndexesOfTheSameProjects) {
+  auto parsed = parse(
+      "[[mirror]]\nname = \"p\"\nsource = \"pypi\"\n"
+      "index = [\"https://a.example/simple/\", \"https://b.example/simple/\"]\n"
+      "projects = [\"requests\"]\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  const PypiTarget& target = (*parsed)[0].pypi;
+  EXPECT_EQ(target.index, "https://a.example/simple/");
+  EXPECT_THAT(target.extra_indexes, ElementsAre("https://b.example/simple/"));
+  EXPECT_THAT(target.all_indexes(),
+              ElementsAre("https://a.example/simple/", "https://b.example/simple/"));
+  EXPECT_THAT(parse_error("[[mirror]]\nname = \"p\"\nsource = \"pypi\"\nindex = []\n"
+                          "projects = [\"a\"]\n"),
+              HasSubstr("must name at least one simple index"));
+  EXPECT_THAT(parse_error("[[mirror]]\nname = \"p\"\nsource = \"pypi\"\n"
+                          "index = [\"https://a/\", \"ftp://b/\"]\nprojects = [\"a\"]\n"),
+              HasSubstr("entry 'ftp://b/' must be an http(s):// URL"));
+}
+
 TEST(PypiAdhocTargetTest, NameAndOptionalSpecifiers) {
   auto plain = parse_adhoc_pypi_target("pypi:Requests");
   ASSERT_TRUE(plain.ok()) << plain.error().message;
