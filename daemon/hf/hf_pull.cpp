@@ -1,6 +1,7 @@
 #include "daemon/hf/hf_pull.hpp"
 
 #include "daemon/hf/hf_admit.hpp"
+#include "daemon/upstream_changes.hpp"
 
 #include <algorithm>
 #include <mutex>
@@ -215,7 +216,12 @@ Result<std::optional<SigningKey>> manifest_key(const HfPullDeps& deps) {
 }  // namespace
 
 Status run_hf_pull(const HfTarget& target, const HfPullDeps& deps, JobContext& context) {
-  MIRRORD_TRY_ASSIGN(HfManifest manifest, deps.source.plan(target, context.cancel_flag()));
+  auto planned = deps.source.plan(target, context.cancel_flag());
+  if (!planned) {
+    return note_upstream_gone(deps.catalog, RepoKey{target.repo_type, target.repo},
+                              planned.error());
+  }
+  HfManifest manifest = std::move(planned).value();
   context.set_commit(manifest.commit);
   MIRRORD_TRY_ASSIGN(const std::optional<SigningKey> key, manifest_key(deps));
   HfAdmitter admitter(target, manifest, deps.store, deps.catalog);
