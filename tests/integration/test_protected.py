@@ -77,6 +77,9 @@ def test_a_pinned_ref_is_not_moved_by_a_pull(gc_hub, make_mirror):
     daemon = make_mirror(gc_hub, policy())
     old_commit, old_shard = set_revision(gc_hub, 1)
     ctl_ok(daemon, "pull", "rolling")
+    unknown = daemon.ctl("pin", "rolling", "deadbeefdeadbeef")
+    assert unknown.returncode == 4 and "no ref or published commit" in unknown.stderr, unknown
+    assert daemon.ctl("unpin", "rolling", "main").returncode == 4, "nothing is pinned yet"
     assert ctl_json(daemon, "pin", "rolling")["pin"]["revision"] == "main"
     rows = ctl_json(daemon, "ls")["repos"]
     assert [row["pinned"] for row in rows if row["repo"] == REPO] == [True]
