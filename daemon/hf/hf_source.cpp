@@ -153,6 +153,21 @@ Result<HfManifest> HfSource::plan(const HfTarget& target, const std::atomic<bool
   return std::move(*manifest);
 }
 
+Result<bool> HfSource::names_tag(const HfTarget& target, const std::atomic<bool>* cancel) const {
+  MIRRORD_TRY(check_target(target));
+  const UpstreamContext context{*fetcher_, retry_, sleep_, cancel};
+  bool tag = false;
+  MIRRORD_TRY(on_each_endpoint(endpoints_, [&](const std::string& endpoint) -> Status {
+    MIRRORD_TRY_ASSIGN(
+        const ApiDocument refs,
+        get_api_document(context, api_prefix(endpoint, target.repo_type, target.repo) + "/refs",
+                         "refs of " + target.repo));
+    tag = hf_refs_list_tag(refs.body, target.revision);
+    return {};
+  }));
+  return tag;
+}
+
 Result<BlobInfo> HfSource::fetch_file(const HfManifest& manifest, const ManifestEntry& entry,
                                       BlobStore& store, const ProgressFn& progress,
                                       const std::atomic<bool>* cancel) const {

@@ -100,6 +100,23 @@ def test_a_pinned_ref_is_not_moved_by_a_pull(gc_hub, make_mirror):
     assert download(daemon, "main") == new_shard
 
 
+def test_a_moved_hugging_face_tag_is_recorded_and_not_followed(gc_hub, make_mirror):
+    daemon = make_mirror(gc_hub, policy('revision = "v1"'))
+    tagged_commit, tagged_shard = set_revision(gc_hub, 1)
+    gc_hub.repos[REPO].tags = {"v1": tagged_commit}
+    ctl_ok(daemon, "pull", "rolling")
+    assert download(daemon, "v1") == tagged_shard
+
+    moved_commit, moved_shard = set_revision(gc_hub, 2)
+    gc_hub.repos[REPO].tags = {"v1": moved_commit}
+    ctl_ok(daemon, "pull", "rolling")
+    assert download(daemon, "v1") == tagged_shard, "the tag stays where it was published"
+    assert download(daemon, moved_commit) == moved_shard
+    recorded = changes(daemon, "rolling")
+    assert [c["change"] for c in recorded] == ["tag moved"]
+    assert tagged_commit in recorded[0]["detail"] and moved_commit in recorded[0]["detail"]
+
+
 def test_a_repo_deleted_upstream_stays_served_and_is_recorded(gc_hub, make_mirror):
     daemon = make_mirror(gc_hub, policy())
     commit, shard = set_revision(gc_hub, 1)
