@@ -60,6 +60,8 @@ Repo repo_from_json(const nlohmann::json& object) {
   repo.bytes = count_field(object, "bytes");
   repo.published_at = integer_field(object, "published_at");
   repo.state = string_field(object, "state");
+  repo.pinned =
+      object.contains("pinned") && object["pinned"].is_boolean() && object["pinned"].get<bool>();
   return repo;
 }
 

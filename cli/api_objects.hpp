@@ -37,6 +37,7 @@ struct Repo {
   std::uint64_t bytes = 0;
   std::int64_t published_at = 0;
   std::string state;
+  bool pinned = false;
 };
 
 Job job_from_json(const nlohmann::json& object);

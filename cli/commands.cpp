@@ -12,6 +12,7 @@
 #include "cli/keys.hpp"
 #include "cli/operations.hpp"
 #include "cli/policy_commands.hpp"
+#include "cli/protection_commands.hpp"
 #include "cli/pull.hpp"
 #include "cli/trust_commands.hpp"
 #include "cli/upstreams.hpp"
@@ -62,8 +63,8 @@ std::string repos_table(const nlohmann::json& repos) {
   for (const nlohmann::json& object : repos) {
     const Repo repo = repo_from_json(object);
     rows.push_back({repo.kind, repo.repo, repo.ref, short_commit(repo.commit),
-                    std::to_string(repo.files), human_bytes(repo.bytes), repo.state,
-                    utc_minute(repo.published_at)});
+                    std::to_string(repo.files), human_bytes(repo.bytes),
+                    repo.state + (repo.pinned ? ", pinned" : ""), utc_minute(repo.published_at)});
   }
   return render_table({{"KIND"},
                        {"REPO"},
@@ -235,6 +236,16 @@ constexpr std::array kCommands = {
     Command{"upstreams", "[--json]",
             "show each upstream's requests, failures and latency since mirrord started", kTakesJson,
             run_upstreams_command},
+    Command{"pin", "TARGET [REVISION] [--reason TEXT] [--json]",
+            "keep a snapshot (a ref, or a commit) from retention and GC; a pinned ref is not "
+            "moved by later pulls",
+            kTakesJson | kTakesReason | kCompletesTarget, run_pin_command},
+    Command{"unpin", "TARGET [REVISION] [--json]", "remove a pin made with `mirrorctl pin`",
+            kTakesJson | kCompletesTarget, run_unpin_command},
+    Command{"changes", "[TARGET] [--json]",
+            "list what upstreams changed that the mirror did not follow (deleted repos, moved "
+            "tags, rewritten branches, replaced files, rolled-back releases), newest first",
+            kTakesJson | kCompletesTarget, run_changes_command},
 };
 
 std::string flag_problem(const Arguments& arguments, const Command& command) {
@@ -249,6 +260,9 @@ std::string flag_problem(const Arguments& arguments, const Command& command) {
   }
   if (arguments.dry_run && (command.flags & kTakesDryRun) == 0) {
     return std::string(command.name) + " does not take --dry-run";
+  }
+  if (arguments.reason && (command.flags & kTakesReason) == 0) {
+    return std::string(command.name) + " does not take --reason";
   }
   return {};
 }

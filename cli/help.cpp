@@ -22,6 +22,7 @@ constexpr std::array kOptionDocs = {
               kTakesPublicUrl},
     OptionDoc{"--dry-run", "", "say what would be removed, remove nothing", kTakesDryRun},
     OptionDoc{"--help", "", "show the usage of the command (or of mirrorctl)", 0},
+    OptionDoc{"--reason", "TEXT", "why, recorded with the pin", kTakesReason},
 };
 
 std::string option_label(const OptionDoc& doc) {

@@ -10,6 +10,7 @@
 #include "cli/api_objects.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/format.hpp"
+#include "cli/protection_commands.hpp"
 
 namespace mirrord::cli {
 namespace {
@@ -170,8 +171,11 @@ int run_show_command(const Invocation& invocation) {
   const AdminResponse response = client.get("/v1/show?target=" + query_escape(operands[0]));
   if (!response.ok())
     return failure(response, invocation);
+  const bool snapshot = response.body.contains("commit");
   invocation.console.out << (invocation.arguments.json ? response.body.dump(2) + "\n"
-                                                       : show_text(response.body));
+                             : snapshot                ? show_text(response.body)
+                                                       : refs_text(response.body))
+                         << (invocation.arguments.json ? "" : protection_text(response.body));
   return kExitOk;
 }
 

@@ -109,6 +109,23 @@ class GenerationCatalog final : public Catalog {
     return inner_->stored_bytes(repos);
   }
   Result<std::vector<ScheduleRecord>> list_schedules() override { return inner_->list_schedules(); }
+  // Protection: pins change no answer the routes cache (a pinned ref is just a ref).
+  Result<PinRecord> pin(const RepoKey& repo, const std::string& revision,
+                        const std::string& reason) override {
+    return inner_->pin(repo, revision, reason);
+  }
+  Result<PinRecord> unpin(const RepoKey& repo, const std::string& revision) override {
+    return inner_->unpin(repo, revision);
+  }
+  Result<std::vector<PinRecord>> list_pins(const RepoKey* repo) override {
+    return inner_->list_pins(repo);
+  }
+  Result<bool> record_upstream_change(const UpstreamChange& change) override {
+    return inner_->record_upstream_change(change);
+  }
+  Result<std::vector<UpstreamChange>> list_upstream_changes(const RepoKey* repo) override {
+    return inner_->list_upstream_changes(repo);
+  }
   Status record_schedule(const ScheduleRecord& record) override {
     return inner_->record_schedule(record);
   }

@@ -211,7 +211,9 @@ Result<std::vector<RepoSummary>> SqliteCatalog::list_repos() {
   MIRRORD_TRY_ASSIGN(
       auto stmt,
       db_->prepare("SELECT r.kind, r.name, f.name, f.commit_sha, s.file_count, s.total_bytes, "
-                   "s.published_at FROM refs f JOIN repos r ON r.id = f.repo_id "
+                   "s.published_at, EXISTS (SELECT 1 FROM pins p WHERE p.repo_id = f.repo_id "
+                   "AND (p.name = f.name OR p.commit_sha = f.commit_sha)) "
+                   "FROM refs f JOIN repos r ON r.id = f.repo_id "
                    "JOIN snapshots s ON s.repo_id = f.repo_id AND s.commit_sha = f.commit_sha "
                    "ORDER BY r.kind, r.name, f.name"));
   std::vector<RepoSummary> repos;
@@ -227,6 +229,7 @@ Result<std::vector<RepoSummary>> SqliteCatalog::list_repos() {
         .total_bytes = static_cast<std::uint64_t>(stmt->column_int64(5)),
         .published_at = stmt->column_int64(6),
         .state = "published",
+        .pinned = stmt->column_int64(7) != 0,
     });
   }
 }

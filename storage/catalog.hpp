@@ -19,6 +19,7 @@
 
 #include "storage/blob_store.hpp"
 #include "storage/catalog_maintenance.hpp"
+#include "storage/catalog_protection.hpp"
 #include "storage/digest.hpp"
 #include "storage/result.hpp"
 
@@ -95,7 +96,8 @@ struct RepoSummary {
   std::uint64_t file_count = 0;
   std::uint64_t total_bytes = 0;
   std::int64_t published_at = 0;
-  std::string state;  // "published"
+  std::string state;    // "published"
+  bool pinned = false;  // an operator pin names the ref or its commit
 };
 
 // How many blobs the catalog records, and their total size (the store's size, for /metrics).
@@ -185,6 +187,23 @@ class Catalog {
   // Scheduled targets: last and next run, by target name.
   virtual Result<std::vector<ScheduleRecord>> list_schedules();
   virtual Status record_schedule(const ScheduleRecord& record);
+
+  // Protection (storage/catalog_protection.cpp, storage/catalog_protection.hpp); not pure, like
+  // the trust methods.
+  // Pins `revision` of the repo: a ref name when the repo has that ref, else a published commit
+  // in full or by a unique prefix of at least 7 characters. Pinning again replaces the reason.
+  // kNotFound when neither matches.
+  virtual Result<PinRecord> pin(const RepoKey& repo, const std::string& revision,
+                                const std::string& reason);
+  // Removes the pin named `revision` (a ref, or a commit in full or by a unique prefix); kNotFound
+  // when there is none.
+  virtual Result<PinRecord> unpin(const RepoKey& repo, const std::string& revision);
+  // Pins of one repo, or of every repo when `repo` is null; by repo, then name.
+  virtual Result<std::vector<PinRecord>> list_pins(const RepoKey* repo);
+  // Records a change unless the same (repo, change, detail) is recorded already: true when new.
+  virtual Result<bool> record_upstream_change(const UpstreamChange& change);
+  // Recorded changes of one repo, or of every repo when `repo` is null; newest first.
+  virtual Result<std::vector<UpstreamChange>> list_upstream_changes(const RepoKey* repo);
 
   // Jobs (pulls). Progress counters are written by the job runner from time to time.
   virtual Result<std::int64_t> create_job(const std::string& target, const std::string& key) = 0;

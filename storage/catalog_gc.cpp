@@ -88,8 +88,9 @@ Status SqliteCatalog::apply_retention(const RetentionRule& rule,
 
 Status SqliteCatalog::trim_repo(std::int64_t repo_id, const RetentionRule& rule,
                                 const std::function<void(const std::string&)>& on_unpublish) {
-  // Ref targets are always kept: a ref may only name a published snapshot.
-  std::set<std::string> kept_by_ref;
+  // Ref targets are always kept: a ref may only name a published snapshot. So are the snapshots
+  // operators pinned.
+  MIRRORD_TRY_ASSIGN(std::set<std::string> kept_by_ref, pinned_commits(repo_id));
   {
     MIRRORD_TRY_ASSIGN(auto refs, db_->prepare("SELECT commit_sha FROM refs WHERE repo_id = ?"));
     MIRRORD_TRY(refs->bind_all(repo_id));

@@ -146,6 +146,20 @@ Status SqliteCatalog::insert_extra_blobs(std::int64_t snapshot_id,
   return {};
 }
 
+// A pinned ref stays where it was pinned; the snapshot stays published under its commit, and the
+// move is recorded once.
+Status SqliteCatalog::keep_pinned_ref(const NewSnapshot& snapshot, const std::string& ref,
+                                      const std::string& pinned) {
+  bool inserted = false;
+  return insert_upstream_change(
+      UpstreamChange{0, snapshot.repo.kind, snapshot.repo.name, kChangePinnedRefKept,
+                     "upstream moved " + ref + " from " + pinned + " to " + snapshot.commit +
+                         "; the pinned ref stays at " + pinned + " and " + snapshot.commit +
+                         " is served by its commit id only",
+                     0},
+      inserted);
+}
+
 Status SqliteCatalog::point_refs(std::int64_t repo_id, const NewSnapshot& snapshot) {
   MIRRORD_TRY_ASSIGN(auto stmt,
                      db_->prepare("INSERT INTO refs (repo_id, name, commit_sha, updated_at) "
@@ -154,6 +168,11 @@ Status SqliteCatalog::point_refs(std::int64_t repo_id, const NewSnapshot& snapsh
                                   "updated_at = excluded.updated_at"));
   const std::int64_t now = unix_now();
   for (const std::string& ref : snapshot.refs) {
+    MIRRORD_TRY_ASSIGN(const auto pinned, pinned_ref_commit(repo_id, ref));
+    if (pinned && *pinned != snapshot.commit) {
+      MIRRORD_TRY(keep_pinned_ref(snapshot, ref, *pinned));
+      continue;
+    }
     stmt->reset();
     MIRRORD_TRY(stmt->bind_all(repo_id, ref, snapshot.commit, now));
     MIRRORD_TRY(stmt->run());

@@ -130,6 +130,32 @@ CREATE TABLE schedules (
   last_job_id INTEGER NOT NULL DEFAULT 0
 );
 )sql",
+    // 4: operator pins and recorded upstream changes (storage/catalog_protection.hpp).
+    R"sql(
+-- A pin keeps one snapshot: `name` is the pinned ref, or the commit itself. The foreign key also
+-- keeps a pinned snapshot from being deleted by anything that forgets to look here.
+CREATE TABLE pins (
+  repo_id    INTEGER NOT NULL REFERENCES repos(id),
+  name       TEXT NOT NULL,
+  commit_sha TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (repo_id, name),
+  FOREIGN KEY (repo_id, commit_sha) REFERENCES snapshots(repo_id, commit_sha)
+);
+
+-- What upstreams did that the mirror did not follow; kept by repo name so that a record outlives
+-- everything else about the repo.
+CREATE TABLE upstream_changes (
+  id          INTEGER PRIMARY KEY,
+  repo_kind   TEXT NOT NULL,
+  repo_name   TEXT NOT NULL,
+  change      TEXT NOT NULL,
+  detail      TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL
+);
+CREATE INDEX upstream_changes_by_repo ON upstream_changes(repo_kind, repo_name, change, detail);
+)sql",
 };
 
 Status apply_one(SqliteDb& db, int version) {

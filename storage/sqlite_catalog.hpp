@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 
 #include "storage/catalog.hpp"
 #include "storage/sqlite_handle.hpp"
@@ -54,6 +55,13 @@ class SqliteCatalog final : public Catalog {
   Result<std::vector<ScheduleRecord>> list_schedules() override;
   Status record_schedule(const ScheduleRecord& record) override;
 
+  Result<PinRecord> pin(const RepoKey& repo, const std::string& revision,
+                        const std::string& reason) override;
+  Result<PinRecord> unpin(const RepoKey& repo, const std::string& revision) override;
+  Result<std::vector<PinRecord>> list_pins(const RepoKey* repo) override;
+  Result<bool> record_upstream_change(const UpstreamChange& change) override;
+  Result<std::vector<UpstreamChange>> list_upstream_changes(const RepoKey* repo) override;
+
   Result<std::int64_t> create_job(const std::string& target, const std::string& key) override;
   Status update_job(const JobRecord& job) override;
   Result<std::optional<JobRecord>> get_job(std::int64_t id) override;
@@ -70,6 +78,8 @@ class SqliteCatalog final : public Catalog {
   Result<std::int64_t> insert_snapshot(std::int64_t repo_id, const NewSnapshot& snapshot);
   Status insert_files(std::int64_t snapshot_id, const std::vector<SnapshotFile>& files);
   Status point_refs(std::int64_t repo_id, const NewSnapshot& snapshot);
+  Status keep_pinned_ref(const NewSnapshot& snapshot, const std::string& ref,
+                         const std::string& pinned);
   Status write_trust(std::int64_t snapshot_id, const SnapshotTrust& trust);
   Result<std::optional<QuarantineEntry>> quarantine_row(std::int64_t id);
   Status add_released_file(const QuarantineEntry& entry);
@@ -77,6 +87,13 @@ class SqliteCatalog final : public Catalog {
   Status apply_retention(const RetentionRule& rule, std::vector<UnpublishedSnapshot>& unpublished);
   Status trim_repo(std::int64_t repo_id, const RetentionRule& rule,
                    const std::function<void(const std::string&)>& on_unpublish);
+  Result<std::optional<std::int64_t>> find_repo_id(const RepoKey& repo);
+  Result<std::optional<std::string>> pinned_ref_commit(std::int64_t repo_id,
+                                                       const std::string& ref);
+  Result<std::set<std::string>> pinned_commits(std::int64_t repo_id);
+  Result<std::optional<std::string>> match_commit(std::int64_t repo_id,
+                                                  const std::string& revision);
+  Status insert_upstream_change(const UpstreamChange& change, bool& inserted);
   Result<std::vector<GcBlob>> delete_unreferenced_blobs(std::int64_t cutoff);
   void remove_blob_files(BlobStore& store, GcResult& result);
 

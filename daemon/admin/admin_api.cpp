@@ -6,6 +6,7 @@
 
 #include "daemon/admin/admin_json.hpp"
 #include "daemon/admin/admin_policies.hpp"
+#include "daemon/admin/admin_protection.hpp"
 #include "daemon/admin/admin_trust.hpp"
 #include "daemon/admin/admin_upstreams.hpp"
 #include "daemon/apt/apt_keys_handler.hpp"
@@ -30,7 +31,8 @@ json repo_json(const RepoSummary& repo) {
               {"files", repo.file_count},
               {"bytes", repo.total_bytes},
               {"published_at", repo.published_at},
-              {"state", repo.state}};
+              {"state", repo.state},
+              {"pinned", repo.pinned}};
 }
 
 http::Response error_response(int status, const std::string& message, json extra = json::object()) {
@@ -82,10 +84,14 @@ class AdminApi {
     if (auto ops = handle_ops_request(deps_.ops, request)) {
       return *ops;
     }
+    const AdminProtectionDeps protection{deps_.catalog, deps_.policies};
+    if (auto pins = handle_protection_request(protection, request)) {
+      return *pins;
+    }
     if (auto trust = handle_trust_request(
             AdminTrustDeps{deps_.catalog, deps_.jobs, deps_.policies, deps_.storage_root},
             request)) {
-      return *trust;
+      return path == "/v1/show" ? with_protection(protection, request, std::move(*trust)) : *trust;
     }
     return error_response(404, "no such admin endpoint: " + path);
   }

@@ -17,4 +17,23 @@ nlohmann::json job_json(const JobRecord& job) {
                         {"error", job.error}};
 }
 
+http::Response error_answer(int status, const std::string& message) {
+  return http::json_response(status, nlohmann::json{{"error", message}}.dump());
+}
+
+http::Response error_answer(const Error& error) {
+  switch (error.code) {
+    case ErrorCode::kNotFound:
+      return error_answer(404, error.message);
+    case ErrorCode::kInvalidInput:
+      return error_answer(400, error.message);
+    case ErrorCode::kConflict:
+      return error_answer(409, error.message);
+    case ErrorCode::kCancelled:
+      return error_answer(503, error.message);
+    default:
+      return error_answer(500, error.message);
+  }
+}
+
 }  // namespace mirrord

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "daemon/apt/apt_blobs.hpp"
 #include "daemon/apt/apt_state.hpp"
@@ -13,6 +14,7 @@
 #include "daemon/apt/served_release.hpp"
 #include "daemon/apt/suite_indexes.hpp"
 #include "daemon/apt/upstream_release.hpp"
+#include "daemon/upstream_changes.hpp"
 
 namespace mirrord::apt {
 namespace {
@@ -67,6 +69,10 @@ class AptPull {
         return cut_off(release.error());
       }
       if (!release) {
+        if (release.error().code == ErrorCode::kConflict) {
+          record_upstream_change(deps_.catalog, apt_repo_key(policy_), kChangeReleaseRolledBack,
+                                 release.error().message);
+        }
         return release.error();
       }
       suite_mirrors_[suite] = std::move(release->mirrors);
@@ -75,6 +81,7 @@ class AptPull {
     MIRRORD_TRY(fetch_indexes());
     MIRRORD_TRY(fetch_pool());
     MIRRORD_TRY(add_release_files());
+    record_dropped_pool_files();
     return publish(std::move(files_), std::move(state_));
   }
 
@@ -181,6 +188,38 @@ class AptPull {
     suite.served_date = date;
     suite.served_valid_until = valid_until;
     return {};
+  }
+
+  // Pool files the accepted snapshot serves that the new Release no longer lists: upstream
+  // dropped their packages (or the policy stopped selecting them).
+  void record_dropped_pool_files() const {
+    if (!previous_) {
+      return;
+    }
+    std::set<std::string_view> kept;
+    for (const SnapshotFile& file : files_) {
+      kept.insert(file.path);
+    }
+    std::vector<std::string_view> dropped;
+    for (const SnapshotFile& file : previous_->files) {
+      if (file.path.starts_with("pool/") && !kept.contains(file.path)) {
+        dropped.push_back(file.path);
+      }
+    }
+    if (dropped.empty()) {
+      return;
+    }
+    std::string detail = std::to_string(dropped.size()) + " pool file(s) no longer listed:";
+    constexpr std::size_t kNamed = 20;  // a detail stays readable in a table
+    for (std::size_t i = 0; i < dropped.size() && i < kNamed; ++i) {
+      detail += " " + std::string(dropped[i]);
+    }
+    if (dropped.size() > kNamed) {
+      detail += " and " + std::to_string(dropped.size() - kNamed) + " more";
+    }
+    record_upstream_change(deps_.catalog, apt_repo_key(policy_), kChangePackagesDropped,
+                           detail + "; the previous snapshot " + previous_->info.commit +
+                               " stays published until retention removes it");
   }
 
   Status publish(std::vector<SnapshotFile> files, AptRepoState state) {

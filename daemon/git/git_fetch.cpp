@@ -57,6 +57,21 @@ std::vector<UpstreamRef> select_refs(git_remote* remote, const GitTarget& target
   return selected;
 }
 
+// libgit2 reports an HTTP 404 or 410 of the smart protocol only in its message: the upstream
+// says the repository does not exist (any more), which is no reason to retry.
+Status gone_or(Status connected) {
+  if (connected) {
+    return connected;
+  }
+  const std::string& message = connected.error().message;
+  for (const char* status : {"status code: 404", "status code: 410"}) {
+    if (message.find(status) != std::string::npos) {
+      return make_error(ErrorCode::kNotFound, message);
+    }
+  }
+  return connected;
+}
+
 std::string default_branch_of(git_remote* remote) {
   GitBuffer branch;
   if (git_remote_default_branch(branch.get(), remote) < 0) {
@@ -150,9 +165,10 @@ Result<FetchedUpstream> fetch_upstream(git_repository* repo, const GitTarget& ta
   options.prune = GIT_FETCH_NO_PRUNE;
   options.update_fetchhead = 0;
   options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-  MIRRORD_TRY(git_check(git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &options.callbacks,
+  MIRRORD_TRY(
+      gone_or(git_check(git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &options.callbacks,
                                            &options.proxy_opts, nullptr),
-                        "connect to " + target.url, ErrorCode::kUpstreamRetryable));
+                        "connect to " + target.url, ErrorCode::kUpstreamRetryable)));
   FetchedUpstream fetched;
   fetched.refs = select_refs(remote.get(), target);
   fetched.default_branch = default_branch_of(remote.get());

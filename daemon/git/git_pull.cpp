@@ -11,6 +11,7 @@
 #include "daemon/git/git_pack_maintenance.hpp"
 #include "daemon/git/git_ref_plan.hpp"
 #include "daemon/git/git_server_info.hpp"
+#include "daemon/upstream_changes.hpp"
 
 namespace mirrord {
 namespace {
@@ -92,6 +93,42 @@ Error refused_error(const Policy& policy, const RefPlan& plan) {
                         where);
 }
 
+Result<std::set<std::string>> pinned_refs(Catalog& catalog, const RepoKey& repo) {
+  MIRRORD_TRY_ASSIGN(const std::vector<PinRecord> pins, catalog.list_pins(&repo));
+  std::set<std::string> names;
+  for (const PinRecord& pin : pins) {
+    if (pin.names_ref()) {
+      names.insert(pin.name);
+    }
+  }
+  return names;
+}
+
+// Records each published ref that upstream rewrote (a moved tag, a force-pushed branch) and each
+// pinned ref it moved, saying what the mirror serves now.
+void record_ref_changes(Catalog& catalog, const RepoKey& repo, const RefPlan& plan) {
+  for (const git::PlannedRef& ref : plan.refs) {
+    if (!ref.published || ref.change == git::RefChange::kUnchanged) {
+      continue;
+    }
+    const bool rewrite = ref.change == git::RefChange::kRewrite;
+    if (!rewrite && !plan.held.contains(ref.name)) {
+      continue;
+    }
+    const std::string published = git::oid_hex(*ref.published);
+    const std::string moved =
+        ref.name + ": upstream moved it from " + published + " to " + git::oid_hex(ref.upstream);
+    const std::string outcome = plan.accepts(ref)
+                                    ? "; accepted (allow_rewrite = true)"
+                                    : "; the mirror keeps serving " + published +
+                                          (plan.held.contains(ref.name) ? " (pinned)" : "");
+    const char* change = !rewrite                             ? kChangePinnedRefKept
+                         : ref.name.starts_with("refs/tags/") ? kChangeTagMoved
+                                                              : kChangeBranchRewritten;
+    record_upstream_change(catalog, repo, change, moved + outcome);
+  }
+}
+
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -116,16 +153,21 @@ Status run_git_pull(const Policy& policy, const GitPullDeps& deps, JobContext& j
   MIRRORD_TRY(git::check_mirror_url(repo.get(), policy.git.url));
   auto progress = std::make_shared<PullProgress>();
   const git::FetchCallbacks callbacks = progress_callbacks(job, progress);
-  MIRRORD_TRY_ASSIGN(const git::FetchedUpstream fetched,
-                     git::fetch_upstream(repo.get(), policy.git, callbacks));
-  MIRRORD_TRY_ASSIGN(const RefPlan plan,
-                     git::plan_ref_updates(repo.get(), fetched.refs, policy.git.allow_rewrite));
+  const RepoKey catalog_repo{git::kGitRepoKind, name};
+  auto fetched = git::fetch_upstream(repo.get(), policy.git, callbacks);
+  if (!fetched) {
+    return note_upstream_gone(deps.catalog, catalog_repo, fetched.error());
+  }
+  MIRRORD_TRY_ASSIGN(RefPlan plan,
+                     git::plan_ref_updates(repo.get(), fetched->refs, policy.git.allow_rewrite));
+  MIRRORD_TRY_ASSIGN(plan.held, pinned_refs(deps.catalog, catalog_repo));
+  record_ref_changes(deps.catalog, catalog_repo, plan);
   std::vector<git::LfsPointer> lfs_objects;
   if (policy.git.lfs) {
     MIRRORD_TRY(fetch_lfs_of_tips(repo.get(), plan, policy, deps, job, *progress, lfs_objects));
   }
   MIRRORD_TRY(git::apply_ref_plan(repo.get(), plan));
-  MIRRORD_TRY(git::update_head(repo.get(), fetched.default_branch));
+  MIRRORD_TRY(git::update_head(repo.get(), fetched->default_branch));
   MIRRORD_TRY(git::consolidate_packs(repo.get(), dir, git::PackLimits{}, unix_now()));
   MIRRORD_TRY(git::write_server_info(repo.get(), dir));
 

@@ -9,6 +9,7 @@
 #include <git2.h>
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,8 +30,12 @@ struct PlannedRef {
 struct RefPlan {
   std::vector<PlannedRef> refs;  // every selected upstream ref
   bool allow_rewrite = false;
+  std::set<std::string> held;  // pinned refs (`mirrorctl pin`): a published one never moves
 
   bool accepts(const PlannedRef& ref) const {
+    if (ref.published && held.contains(ref.name)) {
+      return false;
+    }
     return ref.change == RefChange::kCreate || ref.change == RefChange::kFastForward ||
            (ref.change == RefChange::kRewrite && allow_rewrite);
   }

@@ -364,4 +364,20 @@ std::optional<std::string> parse_link_next(std::string_view link_header) {
   }
 }
 
+bool hf_refs_list_tag(std::string_view body, std::string_view revision) {
+  auto doc = parse_json(body, "refs");
+  if (!doc || !doc->is_object() || !doc->contains("tags") || !(*doc)["tags"].is_array()) {
+    return false;
+  }
+  for (const Json& tag : (*doc)["tags"]) {
+    const Json* name = tag.is_object() && tag.contains("name") ? &tag["name"] : nullptr;
+    if (name != nullptr && name->is_string() &&
+        (revision == name->get<std::string>() ||
+         revision == "refs/tags/" + name->get<std::string>())) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace mirrord

@@ -31,6 +31,10 @@ struct HfRevisionInfo {
 // or `id` / `sha` is missing or malformed.
 Result<HfRevisionInfo> parse_hf_revision(std::string_view body);
 
+// Whether GET /api/{t}s/{repo}/refs lists `revision` among its tags (by name, or as
+// "refs/tags/<name>"). A body that is not such an answer lists no tag.
+bool hf_refs_list_tag(std::string_view body, std::string_view revision);
+
 // Parses one page of GET /api/{t}s/{repo}/tree/{sha}?recursive=true: the file entries (directories
 // are validated and skipped). Any malformed entry fails the page with kInvalidInput naming it.
 Result<std::vector<ManifestEntry>> parse_hf_tree_page(std::string_view body);

@@ -1,6 +1,7 @@
 #include "daemon/hf/hf_pull.hpp"
 
 #include "daemon/hf/hf_admit.hpp"
+#include "daemon/upstream_changes.hpp"
 
 #include <algorithm>
 #include <mutex>
@@ -212,10 +213,36 @@ Result<std::optional<SigningKey>> manifest_key(const HfPullDeps& deps) {
   return std::optional<SigningKey>(std::move(*key));
 }
 
+// When upstream moved a published ref that it lists as a tag, the move is recorded and the ref
+// stays: a tag names one commit for good. A branch moves freely (unless pinned, which the
+// catalog handles). When the refs cannot be read, the ref is taken for a branch.
+Result<bool> records_moved_tag(const HfTarget& target, const NewSnapshot& snapshot,
+                               const HfPullDeps& deps, JobContext& context) {
+  MIRRORD_TRY_ASSIGN(const auto published,
+                     deps.catalog.resolve_ref(snapshot.repo, target.revision));
+  if (!published || *published == snapshot.commit) {
+    return false;
+  }
+  const auto tag = deps.source.names_tag(target, context.cancel_flag());
+  if (!tag || !*tag) {
+    return false;
+  }
+  record_upstream_change(deps.catalog, snapshot.repo, kChangeTagMoved,
+                         "tag " + target.revision + ": upstream moved it from " + *published +
+                             " to " + snapshot.commit + "; the mirror keeps serving " + *published +
+                             " and serves " + snapshot.commit + " by its commit id only");
+  return true;
+}
+
 }  // namespace
 
 Status run_hf_pull(const HfTarget& target, const HfPullDeps& deps, JobContext& context) {
-  MIRRORD_TRY_ASSIGN(HfManifest manifest, deps.source.plan(target, context.cancel_flag()));
+  auto planned = deps.source.plan(target, context.cancel_flag());
+  if (!planned) {
+    return note_upstream_gone(deps.catalog, RepoKey{target.repo_type, target.repo},
+                              planned.error());
+  }
+  HfManifest manifest = std::move(planned).value();
   context.set_commit(manifest.commit);
   MIRRORD_TRY_ASSIGN(const std::optional<SigningKey> key, manifest_key(deps));
   HfAdmitter admitter(target, manifest, deps.store, deps.catalog);
@@ -242,7 +269,10 @@ Status run_hf_pull(const HfTarget& target, const HfPullDeps& deps, JobContext& c
       NewSnapshot snapshot,
       admitter.conclude(snapshot_files(selected, pool.results()), key ? &*key : nullptr));
   if (!is_commit_id(target.revision)) {
-    snapshot.refs.push_back(target.revision);
+    MIRRORD_TRY_ASSIGN(const bool moved_tag, records_moved_tag(target, snapshot, deps, context));
+    if (!moved_tag) {
+      snapshot.refs.push_back(target.revision);
+    }
   }
   MIRRORD_TRY(deps.catalog.publish_snapshot(snapshot));
   return {};

@@ -173,6 +173,21 @@ Result<HfManifest> HfSource::plan(const HfTarget& target, const std::atomic<bool
   return std::move(*manifest);
 }
 
+Result<bool> HfSource::names_tag(const HfTarget& target, const std::atomic<bool>* cancel) const {
+  MIRRORD_TRY(check_target(target));
+  const UpstreamContext context{*fetcher_, retry_, sleep_, cancel};
+  bool tag = false;
+  MIRRORD_TRY(on_each_endpoint(endpoints_, [&](const std::string& endpoint) -> Status {
+    MIRRORD_TRY_ASSIGN(
+        const ApiDocument refs,
+        get_api_document(context, api_prefix(endpoint, target.repo_type, target.repo) + "/refs",
+                         "refs of " + target.repo));
+    tag = hf_refs_list_tag(refs.body, target.revision);
+    return {};
+  }));
+  return tag;
+}
+
 // Each source in turn (hf_byte_sources). A source whose bytes do not verify is charged with it and
 // the next one starts from zero; a final answer from the hub (404, gate) ends the file, while any
 // failure of a byte-only source moves on.

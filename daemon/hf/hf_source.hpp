@@ -8,6 +8,8 @@
 // regular files -> size + git blob sha1 (`oid`). Paths that are absolute, contain "..", empty
 // segments, backslashes or NUL make the whole plan fail (kInvalidInput).
 //
+// names_tag(): GET /api/{type}s/{repo}/refs, to tell a tag (which should never move) from a branch.
+//
 // fetch_file(): GET /{prefix}{repo}/resolve/{sha}/{quoted path}, redirects followed, streamed into
 // BlobStore::begin_ingest with the expected content; resumes a kept .part with Range; retries
 // retryable failures with backoff and jitter (honouring Retry-After), and tries the next
@@ -71,6 +73,9 @@ class HfSource {
            RetryPolicy retry = {});
 
   Result<HfManifest> plan(const HfTarget& target, const std::atomic<bool>* cancel) const;
+  // Whether target.revision names a tag upstream (GET /api/{type}s/{repo}/refs): a tag should
+  // never move, so a pull records a moved one and does not follow it.
+  Result<bool> names_tag(const HfTarget& target, const std::atomic<bool>* cancel) const;
   Result<BlobInfo> fetch_file(const HfManifest& manifest, const ManifestEntry& entry,
                               BlobStore& store, const ProgressFn& progress,
                               const std::atomic<bool>* cancel) const;

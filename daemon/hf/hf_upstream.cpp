@@ -42,7 +42,8 @@ Error upstream_http_error(const FetchResponse& response, std::string_view what,
     return make_error(ErrorCode::kPolicy,
                       "repo is gated: accept its licence with the token's account; " + detail);
   }
-  if (response.status == 404 || (response.status == 401 && code == "RepoNotFound")) {
+  if (response.status == 404 || response.status == 410 ||
+      (response.status == 401 && code == "RepoNotFound")) {
     return make_error(ErrorCode::kNotFound, detail);
   }
   if (is_retryable_status(response.status)) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "daemon/upstream_changes.hpp"
+
 namespace mirrord::pypi {
 namespace {
 
@@ -86,9 +88,16 @@ Result<std::string> publish_project(Catalog& catalog, const RepoKey& repo,
     const PublishedFile* published = state.find(file.path);
     if (published != nullptr && published->delisted) {
       delisted.push_back(file);
+      record_upstream_change(catalog, repo, kChangeFileDelisted,
+                             file.path + " (sha256 " + file.sha256.hex() +
+                                 ") is no longer listed upstream; the mirror keeps serving it");
     }
     if (published != nullptr && published->upstream_sha256) {
       refused.push_back(file);
+      record_upstream_change(catalog, repo, kChangeFileReplaced,
+                             file.path + ": upstream now lists sha256 " +
+                                 published->upstream_sha256->hex() +
+                                 "; the mirror keeps serving the published " + file.sha256.hex());
     }
   }
   MIRRORD_TRY(point_drift_ref(catalog, repo, kDelistedRef, delisted));

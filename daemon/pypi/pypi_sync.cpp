@@ -6,6 +6,7 @@
 
 #include "daemon/pypi/pypi_catalog.hpp"
 #include "daemon/pypi/pypi_indexes.hpp"
+#include "daemon/upstream_changes.hpp"
 
 namespace mirrord::pypi {
 namespace {
@@ -118,8 +119,11 @@ Result<ProjectSync> sync_project(const std::string& project, const FileFilter& f
   const RepoKey repo = project_repo(context.root, project);
   const std::shared_ptr<std::mutex> project_mutex = context.locks.get(repo.name);
   std::lock_guard project_lock(*project_mutex);
-  MIRRORD_TRY_ASSIGN(const UpstreamPage page,
-                     project_page_from_indexes(context.upstream, context.indexes, project));
+  auto fetched_page = project_page_from_indexes(context.upstream, context.indexes, project);
+  if (!fetched_page) {
+    return note_upstream_gone(context.catalog, repo, fetched_page.error());
+  }
+  const UpstreamPage page = std::move(fetched_page).value();
   log_page_problems(context, project, page);
   MIRRORD_TRY_ASSIGN(auto current, load_current(context.catalog, repo));
   ProjectState state;

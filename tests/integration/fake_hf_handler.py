@@ -159,7 +159,8 @@ class HubHandler(BaseHTTPRequestHandler):
         if repo is None:
             self._error(404, "RepoNotFound", "Repository not found")
             return None
-        if revision not in ("main", "HEAD", repo.commit):
+        if revision not in ("main", "HEAD", repo.commit) and \
+                repo.tags.get(revision) != repo.commit:
             self._error(404, "RevisionNotFound", f"Invalid rev id: {revision}")
             return None
         return repo, repo.commit
@@ -184,7 +185,9 @@ class HubHandler(BaseHTTPRequestHandler):
             return found and self._json(200, {
                 "branches": [{"name": "main", "ref": "refs/heads/main",
                               "targetCommit": found[1]}],
-                "tags": [], "converts": []})
+                "tags": [{"name": name, "ref": f"refs/tags/{name}", "targetCommit": commit}
+                         for name, commit in sorted(found[0].tags.items())],
+                "converts": []})
         return self._error(404, None, "Not found")
 
     def _info(self, repo, query):

@@ -68,6 +68,7 @@ class Repo:
     repo_id: str
     files: dict = field(default_factory=dict)  # path -> RepoFile
     commit: str = ""
+    tags: dict = field(default_factory=dict)  # tag name -> commit (only `commit` is served)
 
     def directories(self) -> list:
         dirs = set()

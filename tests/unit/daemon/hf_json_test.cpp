@@ -291,5 +291,22 @@ TEST(ParseLinkNext, NoNextMeansLastPage) {
   EXPECT_FALSE(parse_link_next("<https://h/x; rel=\"next\""));
 }
 
+TEST(HfRefsListTag, FindsATagByNameOrFullRef) {
+  const std::string body =
+      R"({"branches": [{"name": "main", "ref": "refs/heads/main", "targetCommit": "a"}],
+          "tags": [{"name": "v1", "ref": "refs/tags/v1", "targetCommit": "b"}], "converts": []})";
+  EXPECT_TRUE(hf_refs_list_tag(body, "v1"));
+  EXPECT_TRUE(hf_refs_list_tag(body, "refs/tags/v1"));
+  EXPECT_FALSE(hf_refs_list_tag(body, "main")) << "a branch is no tag";
+  EXPECT_FALSE(hf_refs_list_tag(body, "v2"));
+}
+
+TEST(HfRefsListTag, AMalformedAnswerListsNoTag) {
+  EXPECT_FALSE(hf_refs_list_tag("not json", "v1"));
+  EXPECT_FALSE(hf_refs_list_tag(R"({"tags": "v1"})", "v1"));
+  EXPECT_FALSE(hf_refs_list_tag(R"({"tags": [{"name": 1}, "v1"]})", "v1"));
+  EXPECT_FALSE(hf_refs_list_tag(std::string(100, '[') + std::string(100, ']'), "v1"));
+}
+
 }  // namespace
 }  // namespace mirrord

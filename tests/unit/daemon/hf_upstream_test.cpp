@@ -20,7 +20,7 @@ TEST(UpstreamHttpError, MapsStatusesToWhatTheCallerShouldDo) {
       {429, ErrorCode::kUpstreamRetryable}, {500, ErrorCode::kUpstreamRetryable},
       {503, ErrorCode::kUpstreamRetryable}, {504, ErrorCode::kUpstreamRetryable},
       {400, ErrorCode::kUpstream},          {401, ErrorCode::kUpstream},
-      {403, ErrorCode::kUpstream},          {410, ErrorCode::kUpstream},
+      {403, ErrorCode::kUpstream},          {410, ErrorCode::kNotFound},
       {302, ErrorCode::kUpstream},
   };
   for (const auto& [status, code] : cases) {

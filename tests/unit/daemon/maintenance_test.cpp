@@ -134,6 +134,40 @@ TEST_F(MaintenanceTest, GcRemovesTheFilesOfUnreferencedBlobsOnly) {
   EXPECT_TRUE(std::filesystem::exists(blob_path(sha256_of("new weights"))));
 }
 
+TEST_F(MaintenanceTest, RetentionAfterASyncKeepsAnOperatorPin) {
+  publish_commit(kOld, "old");
+  ASSERT_TRUE(catalog_->pin(kRepo, kOld, "audited"));
+  const JobWork sync = [this](JobContext&) {
+    publish_commit(kNew, "new");
+    return Status{};
+  };
+  ASSERT_TRUE(run(with_maintenance(sync, hf_policy(1), catalog_, {})));
+  EXPECT_TRUE(has_snapshot(kOld));
+  EXPECT_TRUE(has_snapshot(kNew));
+}
+
+TEST_F(MaintenanceTest, GcKeepsTheFilesOfPolicyAndOperatorPins) {
+  const std::string middle(40, '3');
+  publish_commit(kOld, "policy-pinned weights");
+  publish_commit(middle, "operator-pinned weights");
+  publish_commit(kNew, "new weights");
+  ASSERT_TRUE(catalog_->pin(kRepo, middle, ""));
+  Policy policy = hf_policy(1);
+  policy.ops.pins = {kOld.substr(0, 7)};
+  auto report = run_gc(*catalog_, *store_, {policy}, kFarFuture, false);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_TRUE(report->collected.unpublished.empty());
+  EXPECT_TRUE(report->collected.blobs.empty());
+  EXPECT_TRUE(std::filesystem::exists(blob_path(sha256_of("policy-pinned weights"))));
+  EXPECT_TRUE(std::filesystem::exists(blob_path(sha256_of("operator-pinned weights"))));
+  ASSERT_TRUE(catalog_->unpin(kRepo, middle));
+  report = run_gc(*catalog_, *store_, {policy}, kFarFuture, false);
+  ASSERT_TRUE(report) << report.error().message;
+  ASSERT_EQ(report->collected.unpublished.size(), 1u);
+  EXPECT_EQ(report->collected.unpublished[0].commit, middle);
+  EXPECT_FALSE(std::filesystem::exists(blob_path(sha256_of("operator-pinned weights"))));
+}
+
 TEST_F(MaintenanceTest, ReposOfEachSource) {
   Policy policy = hf_policy();
   EXPECT_EQ(repos_of(policy).kind, "model");

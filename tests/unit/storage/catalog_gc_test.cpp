@@ -250,7 +250,8 @@ TEST(CatalogGcMigrationTest, BackfillsPypiMetadataReferences) {
     ASSERT_TRUE(apply_migrations(**db));
     // Back to schema 2.
     ASSERT_TRUE(
-        (*db)->exec("DROP TABLE snapshot_blobs; DROP TABLE schedules; "
+        (*db)->exec("DROP TABLE pins; DROP TABLE upstream_changes; "
+                    "DROP TABLE snapshot_blobs; DROP TABLE schedules; "
                     "ALTER TABLE blobs DROP COLUMN touched_at; PRAGMA user_version = 2"));
     ASSERT_TRUE((*db)->exec(
         "INSERT INTO blobs VALUES ('" + metadata + "', 21, '" + std::string(40, '0') +

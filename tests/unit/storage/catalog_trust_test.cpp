@@ -148,6 +148,7 @@ TEST_F(CatalogTrustTest, UpgradesAVersionOneDatabaseKeepingItsSnapshots) {
   publish_with_one_file();
   catalog_.reset();
   exec_sql(db_,
+           "DROP TABLE pins; DROP TABLE upstream_changes; "
            "DROP TABLE snapshot_blobs; DROP TABLE schedules; "
            "ALTER TABLE blobs DROP COLUMN touched_at; "
            "DROP TABLE quarantine; ALTER TABLE snapshots DROP COLUMN verdict_json; "
