@@ -16,6 +16,9 @@ struct ValueOption {
 constexpr ValueOption kValueOptions[] = {
     {"--socket", "path", "PATH", &Arguments::socket},
     {"--public-url", "URL", "URL", &Arguments::public_url},
+    {"--to", "path", "FILE|DIR", &Arguments::to},
+    {"--since", "path", "BUNDLE", &Arguments::since},
+    {"--key", "path", "PEM", &Arguments::key},
 };
 
 // "; did you mean '--json'?" for an option one or two typos away from a known one, else "".

@@ -29,6 +29,8 @@ enum CommandFlags : unsigned {
   kCompletesTarget = 1u << 3,
   kCompletesFiles = 1u << 4,
   kTakesDryRun = 1u << 5,
+  kTakesBundleTo = 1u << 6,  // --to, --since (export)
+  kTakesKey = 1u << 7,       // --key (import)
 };
 
 struct Command {

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "daemon/admin/admin_ops.hpp"
 #include "daemon/http/message.hpp"
@@ -26,6 +28,7 @@ struct AdminDeps {
   std::string storage_root;
   std::int64_t started_at = 0;
   AdminOpsDeps ops;  // syncs, schedules, gc (daemon/admin/admin_ops.hpp)
+  std::vector<std::filesystem::path> import_trusted_keys;  // [import] trusted_keys (bundles)
 };
 
 http::Handler make_admin_handler(AdminDeps deps);
