@@ -1,5 +1,6 @@
 #include "cli/bundle_commands.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -33,6 +34,8 @@ int run_bundle_job(const Invocation& invocation, const std::string& verb,
     return report_start_failure(created, client.socket_path(), invocation.console);
   }
   const std::string id = std::to_string(created.body["job"].value("id", std::int64_t{0}));
+  // A small bundle is done in milliseconds: poll fast at first, then every 200 ms.
+  auto pause = std::chrono::milliseconds(10);
   for (;;) {
     const AdminResponse polled = client.get("/v1/jobs/" + id);
     if (!polled.ok()) {
@@ -40,7 +43,8 @@ int run_bundle_job(const Invocation& invocation, const std::string& verb,
     }
     const json& job = polled.body["job"];
     if (!is_final_state(job.value("state", ""))) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(200));
       continue;
     }
     const bool succeeded = job.value("state", "") == "succeeded";

@@ -1,5 +1,6 @@
 #include "daemon/admin/admin_replica.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -95,7 +96,11 @@ Result<std::vector<RepoKey>> repos_of_targets(const AdminReplicaDeps& deps, cons
     }
     MIRRORD_TRY_ASSIGN(const Policy policy, deps.policies->resolve(target.get<std::string>()));
     MIRRORD_TRY_ASSIGN(auto found, replica::repos_of_policy(policy, *deps.catalog));
-    repos.insert(repos.end(), found.begin(), found.end());
+    for (RepoKey& repo : found) {
+      if (std::find(repos.begin(), repos.end(), repo) == repos.end()) {
+        repos.push_back(std::move(repo));  // two targets may name one repo: export it once
+      }
+    }
   }
   return repos;
 }

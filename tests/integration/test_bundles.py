@@ -147,7 +147,7 @@ def test_directory_bundles_and_incremental_bundles(make_mirror, hub, workdir, tm
     ok(source, "pull", "--no-progress", "hf:" + Q7)
     key = public_key(source, tmp_path / "k.pem")
     full = workdir / "full"
-    ok(source, "export", "qwen", "--to", str(full))
+    ok(source, "export", "qwen", "qwen2.5", "--to", str(full))  # a name and its alias: one repo
     index = json.loads((full / "index.json").read_text())
     assert index["base_bundle"] == "" and index["key_id"] and len(index["records"]) == 1
     assert {b["sha256"] for b in index["blobs"]} == \
