@@ -22,6 +22,7 @@ from apt_fixtures import HOUR, POLICY, SUITE, apt_client, apt_policy, assert_apt
 from apt_fixtures import upstream  # noqa: F401  (the fixture)
 from fake_hf import FakeHub
 from fake_pypi import FakePypi
+from git_repos import GitEnv
 from hf_expectations import Q05, Q7, TABLE
 from mirrord_proc import TEST_POLICIES, json_output, policy_toml
 from pypi_helpers import (DEBIAN_PYTHON, explain, make_test_projects, pypi_policy, run_pip,
@@ -172,6 +173,12 @@ def test_directory_bundles_and_incremental_bundles(make_mirror, hub, workdir, tm
 
     ok(copy, "import", str(full), "--key", str(key))
     assert_same_hf_bytes(source, copy, Q05)
+    # git and git-lfs clone the imported repo from the copy (built from the catalog and store).
+    git = GitEnv(tmp_path / "home")
+    clone = tmp_path / "clone"
+    git.git("clone", "-q", f"{copy.public_url}/{Q05}", str(clone))
+    for path in TABLE[Q05]:
+        assert (clone / path).read_bytes() == resolve(source, Q05, path)[1], path
     assert resolve(copy, Q7, "config.json")[0] == 404
     ok(copy, "import", str(delta), "--key", str(key))
     assert_same_hf_bytes(source, copy, Q7)
