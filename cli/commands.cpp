@@ -4,6 +4,7 @@
 
 #include "cli/admin_client.hpp"
 #include "cli/api_objects.hpp"
+#include "cli/bundle_commands.hpp"
 #include "cli/client_env.hpp"
 #include "cli/completion.hpp"
 #include "cli/exit_codes.hpp"
@@ -246,6 +247,12 @@ constexpr std::array kCommands = {
             "list what upstreams changed that the mirror did not follow (deleted repos, moved "
             "tags, rewritten branches, replaced files, rolled-back releases), newest first",
             kTakesJson | kCompletesTarget, run_changes_command},
+    Command{"export", "TARGET... --to FILE|DIR [--since BUNDLE] [--json]",
+            "write TARGETs' snapshots and blobs into a signed bundle for an air-gapped mirror",
+            kTakesJson | kTakesBundleTo | kCompletesTarget, run_export_command},
+    Command{"import", "FILE|DIR [--key PEM] [--json]",
+            "verify a bundle against pinned keys and publish what it holds",
+            kTakesJson | kTakesKey | kCompletesFiles, run_import_command},
 };
 
 std::string flag_problem(const Arguments& arguments, const Command& command) {
@@ -263,6 +270,12 @@ std::string flag_problem(const Arguments& arguments, const Command& command) {
   }
   if (arguments.reason && (command.flags & kTakesReason) == 0) {
     return std::string(command.name) + " does not take --reason";
+  }
+  if ((arguments.to || arguments.since) && (command.flags & kTakesBundleTo) == 0) {
+    return std::string(command.name) + " does not take --to or --since";
+  }
+  if (arguments.key && (command.flags & kTakesKey) == 0) {
+    return std::string(command.name) + " does not take --key";
   }
   return {};
 }

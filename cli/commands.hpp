@@ -30,6 +30,8 @@ enum CommandFlags : unsigned {
   kCompletesFiles = 1u << 4,
   kTakesDryRun = 1u << 5,
   kTakesReason = 1u << 6,
+  kTakesBundleTo = 1u << 7,  // --to, --since (export)
+  kTakesKey = 1u << 8,       // --key (import)
 };
 
 struct Command {

@@ -21,8 +21,13 @@ constexpr std::array kOptionDocs = {
     OptionDoc{"--public-url", "URL", "the mirror's URL as clients reach it (default: mirrord's)",
               kTakesPublicUrl},
     OptionDoc{"--dry-run", "", "say what would be removed, remove nothing", kTakesDryRun},
-    OptionDoc{"--help", "", "show the usage of the command (or of mirrorctl)", 0},
     OptionDoc{"--reason", "TEXT", "why, recorded with the pin", kTakesReason},
+    OptionDoc{"--to", "FILE|DIR", "where export writes the bundle (a .tar file, else a directory)",
+              kTakesBundleTo},
+    OptionDoc{"--since", "BUNDLE", "leave out the blobs of this earlier bundle (incremental)",
+              kTakesBundleTo},
+    OptionDoc{"--key", "PEM", "also trust bundles signed by this public key", kTakesKey},
+    OptionDoc{"--help", "", "show the usage of the command (or of mirrorctl)", 0},
 };
 
 std::string option_label(const OptionDoc& doc) {

@@ -264,6 +264,7 @@ int run_daemon(const Config& config, const std::filesystem::path& config_file) {
   admin.storage_root = config.storage_root.string();
   admin.started_at = now_seconds();
   admin.upstreams = services->upstream_health;
+  admin.import_trusted_keys = config.import_trusted_keys;
   auto scheduler = start_scheduler(config, services->catalog, services->jobs, services->policies,
                                    admin.make_pull_work);
   if (!scheduler) {

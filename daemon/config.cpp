@@ -225,9 +225,18 @@ Status read_upstream(const toml::table& t, Config& c, const std::string& src) {
   return {};
 }
 
+Status read_import(const toml::table& table, Config& c, const std::string& src) {
+  MIRRORD_TRY(check_keys(table, {"trusted_keys"}, "import", src));
+  std::vector<std::string> files;
+  MIRRORD_TRY(read_string_list(table, "trusted_keys", files, src));
+  c.import_trusted_keys.assign(files.begin(), files.end());
+  return {};
+}
+
 Status apply_table(const toml::table& root, Config& c, const std::string& src) {
   MIRRORD_TRY(check_keys(
-      root, {"server", "storage", "policies", "upstream", "pull", "schedule", "gc"}, "", src));
+      root, {"server", "storage", "policies", "upstream", "pull", "schedule", "gc", "import"}, "",
+      src));
   if (const auto* t = sub_table(root, "server")) {
     MIRRORD_TRY(read_server(*t, c, src));
   }
@@ -252,6 +261,9 @@ Status apply_table(const toml::table& root, Config& c, const std::string& src) {
   if (const auto* t = sub_table(root, "gc")) {
     MIRRORD_TRY(check_keys(*t, {"grace_period"}, "gc", src));
     MIRRORD_TRY(read_duration(*t, "grace_period", c.gc_grace_period, src));
+  }
+  if (const auto* t = sub_table(root, "import")) {
+    MIRRORD_TRY(read_import(*t, c, src));
   }
   return {};
 }

@@ -48,6 +48,8 @@ struct Config {
   std::int64_t gc_grace_period = 3600;  // seconds: younger unreferenced blobs are kept
   // [storage] quota: bytes the whole store may hold (0: no limit)
   std::uint64_t store_quota = 0;
+  // [import] trusted_keys: Ed25519 public keys (PEM files) whose bundles `mirrorctl import` accepts
+  std::vector<std::filesystem::path> import_trusted_keys;
 
   bool offline() const { return upstream_offline || offline_flag; }
   std::filesystem::path admin_socket_path() const;

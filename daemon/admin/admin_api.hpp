@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "daemon/admin/admin_ops.hpp"
 #include "daemon/http/message.hpp"
@@ -28,7 +30,8 @@ struct AdminDeps {
   std::int64_t started_at = 0;
   bool offline = false;  // mirrord --offline or [upstream] offline
   AdminOpsDeps ops;      // syncs, schedules, gc (daemon/admin/admin_ops.hpp)
-  std::shared_ptr<const UpstreamHealth> upstreams;  // GET /v1/upstreams; may be null
+  std::shared_ptr<const UpstreamHealth> upstreams;         // GET /v1/upstreams; may be null
+  std::vector<std::filesystem::path> import_trusted_keys;  // [import] trusted_keys (bundles)
 };
 
 http::Handler make_admin_handler(AdminDeps deps);

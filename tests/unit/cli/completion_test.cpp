@@ -124,6 +124,18 @@ TEST_F(BashCompletion, CompletesFilesForPolicyCheck) {
               ElementsAre((dir_ / "site.toml").string()));
 }
 
+TEST_F(BashCompletion, CompletesBundlePathsAfterTheirOptions) {
+  std::ofstream(dir_ / "2026-11.tar") << "";
+  const std::string typed = (dir_ / "2026").string();
+  const std::string file = (dir_ / "2026-11.tar").string();
+  EXPECT_THAT(complete({"export", "qwen", "--to", typed}), ElementsAre(file));
+  EXPECT_THAT(complete({"export", "qwen", "--to", "/x.tar", "--since", typed}), ElementsAre(file));
+  EXPECT_THAT(complete({"import", typed}), ElementsAre(file));
+  EXPECT_THAT(complete({"import", file, "--key", typed}), ElementsAre(file));
+  EXPECT_THAT(complete({"export", "qwen", "--"}),
+              UnorderedElementsAre("--socket", "--json", "--to", "--since", "--help"));
+}
+
 TEST_F(BashCompletion, CompletesTargetsWithTheDaemonsPolicyNames) {
   FakeAdminServer server([](const FakeRequest&) -> FakeReply {
     return {200, json{{"policies",
