@@ -16,6 +16,7 @@ struct ValueOption {
 constexpr ValueOption kValueOptions[] = {
     {"--socket", "path", "PATH", &Arguments::socket},
     {"--public-url", "URL", "URL", &Arguments::public_url},
+    {"--from", "peer name", "PEER", &Arguments::from},
 };
 
 // "; did you mean '--json'?" for an option one or two typos away from a known one, else "".

@@ -23,6 +23,7 @@ struct Arguments {
   std::vector<std::string> operands;      // what follows the command, flags removed
   std::optional<std::string> socket;      // --socket PATH / --socket=PATH
   std::optional<std::string> public_url;  // --public-url URL (env: the mirror's URL for clients)
+  std::optional<std::string> from;        // --from PEER (pull: from another mirror, [peers.PEER])
   bool json = false;
   bool no_progress = false;
   bool dry_run = false;  // --dry-run (gc)
@@ -36,7 +37,7 @@ struct ParsedArguments {
 
 // Every option mirrorctl knows, for help, completion and "did you mean".
 inline constexpr std::string_view kKnownOptions[] = {
-    "--socket", "--json", "--no-progress", "--public-url", "--dry-run", "--help", "-h"};
+    "--socket", "--json", "--no-progress", "--public-url", "--dry-run", "--from", "--help", "-h"};
 
 // `args` excludes the program name.
 ParsedArguments parse_arguments(const std::vector<std::string>& args);

@@ -29,6 +29,7 @@ enum CommandFlags : unsigned {
   kCompletesTarget = 1u << 3,
   kCompletesFiles = 1u << 4,
   kTakesDryRun = 1u << 5,
+  kTakesFrom = 1u << 6,
 };
 
 struct Command {

@@ -21,6 +21,8 @@ constexpr std::array kOptionDocs = {
     OptionDoc{"--public-url", "URL", "the mirror's URL as clients reach it (default: mirrord's)",
               kTakesPublicUrl},
     OptionDoc{"--dry-run", "", "say what would be removed, remove nothing", kTakesDryRun},
+    OptionDoc{"--from", "PEER", "pull from another mirror ([peers.PEER] of mirrord's config)",
+              kTakesFrom},
     OptionDoc{"--help", "", "show the usage of the command (or of mirrorctl)", 0},
 };
 

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "daemon/admin/admin_ops.hpp"
 #include "daemon/http/message.hpp"
@@ -25,7 +26,8 @@ struct AdminDeps {
   std::string public_url;
   std::string storage_root;
   std::int64_t started_at = 0;
-  AdminOpsDeps ops;  // syncs, schedules, gc (daemon/admin/admin_ops.hpp)
+  std::vector<std::string> peers;  // names of [peers.NAME], which `"from"` of a pull may name
+  AdminOpsDeps ops;                // syncs, schedules, gc (daemon/admin/admin_ops.hpp)
 };
 
 http::Handler make_admin_handler(AdminDeps deps);
