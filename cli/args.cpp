@@ -17,6 +17,9 @@ constexpr ValueOption kValueOptions[] = {
     {"--socket", "path", "PATH", &Arguments::socket},
     {"--public-url", "URL", "URL", &Arguments::public_url},
     {"--from", "peer name", "PEER", &Arguments::from},
+    {"--to", "path", "FILE|DIR", &Arguments::to},
+    {"--since", "path", "BUNDLE", &Arguments::since},
+    {"--key", "path", "PEM", &Arguments::key},
 };
 
 // "; did you mean '--json'?" for an option one or two typos away from a known one, else "".

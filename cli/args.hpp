@@ -26,8 +26,11 @@ struct Arguments {
   std::optional<std::string> from;        // --from PEER (pull: from another mirror, [peers.PEER])
   bool json = false;
   bool no_progress = false;
-  bool dry_run = false;  // --dry-run (gc)
-  bool help = false;     // -h / --help
+  std::optional<std::string> to;     // --to FILE|DIR (export)
+  std::optional<std::string> since;  // --since EARLIER_BUNDLE (export)
+  std::optional<std::string> key;    // --key PEM (import)
+  bool dry_run = false;              // --dry-run (gc)
+  bool help = false;                 // -h / --help
 };
 
 struct ParsedArguments {
@@ -37,7 +40,8 @@ struct ParsedArguments {
 
 // Every option mirrorctl knows, for help, completion and "did you mean".
 inline constexpr std::string_view kKnownOptions[] = {
-    "--socket", "--json", "--no-progress", "--public-url", "--dry-run", "--from", "--help", "-h"};
+    "--socket", "--json",  "--no-progress", "--public-url", "--dry-run", "--from",
+    "--to",     "--since", "--key",         "--help",       "-h"};
 
 // `args` excludes the program name.
 ParsedArguments parse_arguments(const std::vector<std::string>& args);

@@ -4,6 +4,7 @@
 
 #include "cli/admin_client.hpp"
 #include "cli/api_objects.hpp"
+#include "cli/bundle_commands.hpp"
 #include "cli/client_env.hpp"
 #include "cli/completion.hpp"
 #include "cli/exit_codes.hpp"
@@ -230,6 +231,12 @@ constexpr std::array kCommands = {
     Command{"gc", "[--dry-run] [--json]",
             "unpublish snapshots beyond each policy's keep, then remove unreferenced blobs",
             kTakesJson | kTakesDryRun, run_gc_command},
+    Command{"export", "TARGET... --to FILE|DIR [--since BUNDLE] [--json]",
+            "write TARGETs' snapshots and blobs into a signed bundle for an air-gapped mirror",
+            kTakesJson | kTakesBundleTo | kCompletesTarget, run_export_command},
+    Command{"import", "FILE|DIR [--key PEM] [--json]",
+            "verify a bundle against pinned keys and publish what it holds",
+            kTakesJson | kTakesKey | kCompletesFiles, run_import_command},
 };
 
 std::string flag_problem(const Arguments& arguments, const Command& command) {
@@ -247,6 +254,12 @@ std::string flag_problem(const Arguments& arguments, const Command& command) {
   }
   if (arguments.from && (command.flags & kTakesFrom) == 0) {
     return std::string(command.name) + " does not take --from";
+  }
+  if ((arguments.to || arguments.since) && (command.flags & kTakesBundleTo) == 0) {
+    return std::string(command.name) + " does not take --to or --since";
+  }
+  if (arguments.key && (command.flags & kTakesKey) == 0) {
+    return std::string(command.name) + " does not take --key";
   }
   return {};
 }

@@ -29,7 +29,9 @@ enum CommandFlags : unsigned {
   kCompletesTarget = 1u << 3,
   kCompletesFiles = 1u << 4,
   kTakesDryRun = 1u << 5,
-  kTakesFrom = 1u << 6,
+  kTakesBundleTo = 1u << 6,  // --to, --since (export)
+  kTakesKey = 1u << 7,       // --key (import)
+  kTakesFrom = 1u << 8,      // --from (pull)
 };
 
 struct Command {

@@ -23,6 +23,11 @@ constexpr std::array kOptionDocs = {
     OptionDoc{"--dry-run", "", "say what would be removed, remove nothing", kTakesDryRun},
     OptionDoc{"--from", "PEER", "pull from another mirror ([peers.PEER] of mirrord's config)",
               kTakesFrom},
+    OptionDoc{"--to", "FILE|DIR", "where export writes the bundle (a .tar file, else a directory)",
+              kTakesBundleTo},
+    OptionDoc{"--since", "BUNDLE", "leave out the blobs of this earlier bundle (incremental)",
+              kTakesBundleTo},
+    OptionDoc{"--key", "PEM", "also trust bundles signed by this public key", kTakesKey},
     OptionDoc{"--help", "", "show the usage of the command (or of mirrorctl)", 0},
 };
 

@@ -256,6 +256,7 @@ int run_daemon(const Config& config, const std::filesystem::path& config_file) {
   for (const PeerConfig& peer : config.peers) {
     admin.peers.push_back(peer.name);
   }
+  admin.import_trusted_keys = config.import_trusted_keys;
   auto scheduler = start_scheduler(config, services->catalog, services->jobs, services->policies,
                                    admin.make_pull_work);
   if (!scheduler) {

@@ -250,10 +250,19 @@ Status read_peer_keys(Config& c, const std::string& src) {
   return {};
 }
 
+Status read_import(const toml::table& table, Config& c, const std::string& src) {
+  MIRRORD_TRY(check_keys(table, {"trusted_keys"}, "import", src));
+  std::vector<std::string> files;
+  MIRRORD_TRY(read_string_list(table, "trusted_keys", files, src));
+  c.import_trusted_keys.assign(files.begin(), files.end());
+  return {};
+}
+
 Status apply_table(const toml::table& root, Config& c, const std::string& src) {
   MIRRORD_TRY(check_keys(
-      root, {"server", "storage", "policies", "upstream", "pull", "schedule", "gc", "peers"}, "",
-      src));
+      root,
+      {"server", "storage", "policies", "upstream", "pull", "schedule", "gc", "peers", "import"},
+      "", src));
   if (const auto* t = sub_table(root, "peers")) {
     MIRRORD_TRY(read_peers(*t, c, src));
   }
@@ -281,6 +290,9 @@ Status apply_table(const toml::table& root, Config& c, const std::string& src) {
   if (const auto* t = sub_table(root, "gc")) {
     MIRRORD_TRY(check_keys(*t, {"grace_period"}, "gc", src));
     MIRRORD_TRY(read_duration(*t, "grace_period", c.gc_grace_period, src));
+  }
+  if (const auto* t = sub_table(root, "import")) {
+    MIRRORD_TRY(read_import(*t, c, src));
   }
   return {};
 }

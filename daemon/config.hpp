@@ -52,6 +52,8 @@ struct Config {
   std::uint64_t store_quota = 0;
   // [peers.NAME], by name
   std::vector<PeerConfig> peers;
+  // [import] trusted_keys: Ed25519 public keys (PEM files) whose bundles `mirrorctl import` accepts
+  std::vector<std::filesystem::path> import_trusted_keys;
 
   std::filesystem::path admin_socket_path() const;
   const PeerConfig* find_peer(std::string_view name) const;

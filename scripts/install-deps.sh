@@ -16,7 +16,7 @@ build_packages=(
   nlohmann-json3-dev      # JSON for the HF API and the admin API
   libsystemd-dev          # sd_notify
   libgit2-dev             # git mirroring (fetch into bare repositories)
-  libarchive-dev          # reading wheels (zip) for PEP 658 metadata
+  libarchive-dev          # reading wheels (zip) for PEP 658 metadata; .tar export bundles
   gpgv gpg gpg-agent gpgconf   # apt: gpgv checks InRelease; gpg (+ agent) re-signs
 )
 test_packages=(

@@ -7,6 +7,7 @@
 
 #include "daemon/admin/admin_json.hpp"
 #include "daemon/admin/admin_policies.hpp"
+#include "daemon/admin/admin_replica.hpp"
 #include "daemon/admin/admin_trust.hpp"
 #include "daemon/apt/apt_keys_handler.hpp"
 #include "policies/policy_description.hpp"
@@ -83,6 +84,12 @@ class AdminApi {
             AdminTrustDeps{deps_.catalog, deps_.jobs, deps_.policies, deps_.storage_root},
             request)) {
       return *trust;
+    }
+    if (auto bundles = handle_replica_request(
+            AdminReplicaDeps{deps_.catalog, deps_.ops.store, deps_.jobs, deps_.policies,
+                             deps_.storage_root, deps_.import_trusted_keys},
+            request)) {
+      return *bundles;
     }
     return error_response(404, "no such admin endpoint: " + path);
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -28,6 +29,7 @@ struct AdminDeps {
   std::int64_t started_at = 0;
   std::vector<std::string> peers;  // names of [peers.NAME], which `"from"` of a pull may name
   AdminOpsDeps ops;                // syncs, schedules, gc (daemon/admin/admin_ops.hpp)
+  std::vector<std::filesystem::path> import_trusted_keys;  // [import] trusted_keys (bundles)
 };
 
 http::Handler make_admin_handler(AdminDeps deps);

@@ -16,12 +16,15 @@ bool transient_status(long status) {
   return status == 429 || status >= 500;
 }
 
-Error status_error(long status, const std::string& what) {
-  if (status == 404) {
-    return make_error(ErrorCode::kNotFound, what + ": the peer answered 404");
-  }
-  return make_error(transient_status(status) ? ErrorCode::kUpstreamRetryable : ErrorCode::kUpstream,
-                    what + ": the peer answered HTTP " + std::to_string(status));
+Error status_error(const FetchResponse& response, const std::string& what) {
+  const auto message = response.header("X-Error-Message");
+  const std::string said =
+      "the peer answered HTTP " + std::to_string(response.status) +
+      (message ? " (" + std::string(message->substr(0, 300)) + ")" : std::string());
+  const ErrorCode code = response.status == 404              ? ErrorCode::kNotFound
+                         : transient_status(response.status) ? ErrorCode::kUpstreamRetryable
+                                                             : ErrorCode::kUpstream;
+  return make_error(code, what + ": " + said);
 }
 
 std::string repo_path(const RepoKey& repo) {
@@ -70,7 +73,7 @@ Result<std::string> PeerClient::get_json(const std::string& path) {
       return make_error(response.error().code, what + ": " + response.error().message);
     }
     if (response->status != 200) {
-      return status_error(response->status, what);
+      return status_error(*response, what);
     }
     return {};
   });
@@ -138,7 +141,7 @@ Status PeerClient::fetch(const replica::RecordBlob& blob, std::uint64_t offset,
       return make_error(response.error().code, what + ": " + response.error().message);
     }
     if (response->status != 200 && response->status != 206) {
-      return status_error(response->status, what);
+      return status_error(*response, what);
     }
     if (!response_continues_at(*response, request.range_start)) {
       return make_error(ErrorCode::kUpstream,

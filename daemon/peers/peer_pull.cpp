@@ -1,9 +1,11 @@
 #include "daemon/peers/peer_pull.hpp"
 
+#include <set>
+
 #include "daemon/apt/apt_state.hpp"
-#include "daemon/git/git_catalog.hpp"
 #include "daemon/pypi/pypi_catalog.hpp"
 #include "daemon/replica/apply_records.hpp"
+#include "policies/pypi_names.hpp"
 
 namespace mirrord::peers {
 namespace {
@@ -70,17 +72,22 @@ Result<std::vector<RepoKey>> peer_repos_of(const Policy& policy, PeerClient& cli
   if (policy.source == "apt") {
     return std::vector<RepoKey>{apt::apt_repo_key(policy.name)};
   }
-  if (policy.source == "git") {
-    return std::vector<RepoKey>{RepoKey{git::kGitRepoKind, policy.git.mirror_name(policy.name)}};
-  }
   if (policy.source != "pypi") {
-    return make_error(ErrorCode::kInvalidInput, "no peer pull for source " + policy.source);
+    return make_error(ErrorCode::kInvalidInput,
+                      policy.name + ": a " + policy.source +
+                          " mirror cannot be pulled from a peer (its packs live outside the "
+                          "catalog); pull it from its upstream");
   }
   const std::string prefix = policy.pypi.root_name(policy.name) + "/";
+  std::set<std::string> asked;  // an ad-hoc pypi:NAME shares its root with other targets
+  for (const std::string& project : policy.pypi.projects) {
+    asked.insert(prefix + normalize_project_name(project));
+  }
   MIRRORD_TRY_ASSIGN(const auto repos, client.list_repos());
   std::vector<RepoKey> projects;
   for (const RepoKey& repo : repos) {
-    if (repo.kind == pypi::kRepoKind && repo.name.starts_with(prefix)) {
+    if (repo.kind == pypi::kRepoKind && repo.name.starts_with(prefix) &&
+        (!policy.file.empty() || asked.contains(repo.name))) {
       projects.push_back(repo);
     }
   }

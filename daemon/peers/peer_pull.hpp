@@ -31,8 +31,9 @@ struct PeerPullDeps {
 };
 
 // The repos that hold `policy`'s target on the peer: a Hugging Face target's repo; the repo of
-// the same policy name for apt and git; every project repo under the policy's root for PyPI.
-// kNotFound when the peer has none of them.
+// the same policy name for apt; every project repo under the policy's root for PyPI (an ad-hoc
+// pypi:NAME: only its projects). kNotFound when the peer has none of them; git mirrors are
+// refused (their packs live outside the catalog, so no record carries them).
 Result<std::vector<RepoKey>> peer_repos_of(const Policy& policy, PeerClient& client);
 
 Status run_peer_pull(const Policy& policy, const PeerConfig& peer, const PeerPullDeps& deps,

@@ -16,8 +16,11 @@ using nlohmann::json;
 
 constexpr std::string_view kPrefix = "/api/mirror/";
 
+// The message also goes in X-Error-Message: a pulling mirror's fetcher drops error bodies.
 http::Response error(int status, const std::string& message) {
-  return http::json_response(status, json{{"error", message}}.dump());
+  http::Response response = http::json_response(status, json{{"error", message}}.dump());
+  response.headers.set("X-Error-Message", message);
+  return response;
 }
 
 http::Response serve_blob(const PeerRouteDeps& deps, const http::Request& request,

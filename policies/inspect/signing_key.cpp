@@ -21,6 +21,17 @@
 namespace mirrord {
 namespace {
 
+// Hex sha256 of the DER SubjectPublicKeyInfo of `key`.
+std::string spki_id(EVP_PKEY* key) {
+  unsigned char* der = nullptr;
+  const int length = i2d_PUBKEY(key, &der);
+  const std::string id = sha256_of(std::string_view(reinterpret_cast<const char*>(der),
+                                                    static_cast<std::size_t>(std::max(length, 0))))
+                             .hex();
+  OPENSSL_free(der);
+  return id;
+}
+
 std::string pem_of(EVP_PKEY* key, bool private_key) {
   ossl::Bio bio(BIO_new(BIO_s_mem()));
   const int ok =
@@ -117,13 +128,17 @@ std::string SigningKey::public_pem() const {
 }
 
 std::string SigningKey::key_id() const {
-  unsigned char* der = nullptr;
-  const int length = i2d_PUBKEY(key_.get(), &der);
-  const std::string id = sha256_of(std::string_view(reinterpret_cast<const char*>(der),
-                                                    static_cast<std::size_t>(std::max(length, 0))))
-                             .hex();
-  OPENSSL_free(der);
-  return id;
+  return spki_id(key_.get());
+}
+
+Result<std::string> public_key_id(std::string_view public_pem) {
+  ossl::Bio bio = ossl::memory_bio(public_pem);
+  ossl::Key key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  if (key == nullptr || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_ED25519) {
+    ERR_clear_error();
+    return make_error(ErrorCode::kInvalidInput, "not an Ed25519 public key");
+  }
+  return spki_id(key.get());
 }
 
 Status verify_ed25519(std::string_view public_pem, std::string_view message,

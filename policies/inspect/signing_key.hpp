@@ -35,6 +35,10 @@ class SigningKey {
 
 // OK when `signature` (raw) is an Ed25519 signature of `message` by the key in `public_pem`;
 // kInvalidInput otherwise (also for a PEM that is not an Ed25519 public key).
+// The key id (as SigningKey::key_id) of the Ed25519 public key in `public_pem`; kInvalidInput
+// for a PEM that is not one.
+Result<std::string> public_key_id(std::string_view public_pem);
+
 Status verify_ed25519(std::string_view public_pem, std::string_view message,
                       std::string_view signature);
 

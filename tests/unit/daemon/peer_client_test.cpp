@@ -115,6 +115,16 @@ TEST_F(PeerClientTest, RecordsRoundTripThroughTheAnswerAndTheRepoNameIsEncoded) 
   EXPECT_EQ((*got)[1].signature, records[1].signature);
 }
 
+TEST_F(PeerClientTest, ThePeersReasonForARefusalIsKept) {
+  fetcher_.script(std::string(kPeerUrl) + "/api/mirror/records/apt/debian",
+                  FakeReply{404, {{"X-Error-Message", "debian: resign mode"}}, "", {}, {}});
+  PeerClient peer = client();
+  auto refused = peer.records(RepoKey{"apt", "debian"});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kNotFound);
+  EXPECT_THAT(refused.error().message, HasSubstr("HTTP 404 (debian: resign mode)"));
+}
+
 TEST_F(PeerClientTest, MalformedAnswersAreRefused) {
   for (const std::string& body :
        {std::string("[]"), std::string(R"({"format":"other/v1","records":[]})"),

@@ -45,14 +45,11 @@ TEST(PeerPullTest, OnlyPoliciesWithAPeerLeaveTheEcosystems) {
 
 TEST(PeerPullTest, MapsEachSourceToItsReposOnThePeer) {
   FakeFetcher fetcher;
-  fetcher.script("http://national.test/api/mirror/repos",
-                 FakeReply{200,
-                           {},
-                           R"({"repos":[{"kind":"pypi","name":"demo/tinypkg"},)"
-                           R"({"kind":"pypi","name":"demo-other/x"},)"
-                           R"({"kind":"model","name":"demo/tinyapp"}]})",
-                           {},
-                           {}});
+  const std::string listing =
+      R"({"repos":[{"kind":"pypi","name":"demo/tinypkg"},{"kind":"pypi","name":"demo-other/x"},)"
+      R"({"kind":"model","name":"demo/x"},{"kind":"pypi","name":"demo/tinyapp"}]})";
+  fetcher.script("http://national.test/api/mirror/repos", FakeReply{200, {}, listing, {}, {}});
+  fetcher.script("http://national.test/api/mirror/repos", FakeReply{200, {}, listing, {}, {}});
   PeerClient client(kNational, fetcher, nullptr);
   auto hf = peer_repos_of(policy_of("hf", "national"), client);
   ASSERT_TRUE(hf);
@@ -61,12 +58,19 @@ TEST(PeerPullTest, MapsEachSourceToItsReposOnThePeer) {
   ASSERT_TRUE(apt);
   EXPECT_THAT(*apt, ElementsAre(RepoKey{"apt", "demo"}));
   auto git = peer_repos_of(policy_of("git", "national"), client);
-  ASSERT_TRUE(git);
-  EXPECT_EQ(git->front().kind, "git");
-  auto pypi = peer_repos_of(policy_of("pypi", "national"), client);
+  ASSERT_FALSE(git);
+  EXPECT_THAT(git.error().message, HasSubstr("cannot be pulled from a peer"));
+  Policy pypi_policy = policy_of("pypi", "national");
+  pypi_policy.file = "policies.d/demo.toml";  // a policy entry: every project under its root
+  auto pypi = peer_repos_of(pypi_policy, client);
   ASSERT_TRUE(pypi) << pypi.error().message;
-  EXPECT_THAT(*pypi, ElementsAre(RepoKey{"pypi", "demo/tinypkg"}));
-  auto none = peer_repos_of(policy_of("pypi", "national"), client);  // the 404 after the script
+  EXPECT_THAT(*pypi, ElementsAre(RepoKey{"pypi", "demo/tinypkg"}, RepoKey{"pypi", "demo/tinyapp"}));
+  Policy adhoc = policy_of("pypi", "national");  // pypi:TinyApp: only that project
+  adhoc.pypi.projects = {"TinyApp"};
+  auto only = peer_repos_of(adhoc, client);
+  ASSERT_TRUE(only) << only.error().message;
+  EXPECT_THAT(*only, ElementsAre(RepoKey{"pypi", "demo/tinyapp"}));
+  auto none = peer_repos_of(pypi_policy, client);  // the fake answers 404 after its script
   EXPECT_FALSE(none);
 }
 

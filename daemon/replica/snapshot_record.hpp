@@ -1,0 +1,73 @@
+// Snapshot records: everything another mirror needs to publish one of our snapshots exactly as
+// we serve it, signed with the mirror's Ed25519 key (policies/inspect/signing_key.hpp).
+//
+// A record is one JSON object with sorted keys and no whitespace:
+//   {"commit": "...", "extra_blobs": [{"sha256", "size"}], "files": [{"git_oid", "lfs", "path",
+//    "sha256", "size"}], "format": "mirrord-snapshot-record/v1", "info_json": "<text>",
+//    "key_id": "<hex>", "manifest": "<text>", "manifest_signature": "<base64>",
+//    "repo": {"kind", "name"}, "refs": ["main"], "verdict": "<json text>"}
+// `info_json`, `verdict` and `manifest` are carried as the exact text the catalog holds, so the
+// importing mirror serves the same bytes (and the original signed manifest) as the exporter.
+// The signature is a raw 64-byte Ed25519 signature over exactly the record bytes.
+//
+// Records are read from bundles and peers: verify_record() treats every field as hostile.
+// Git mirrors (kind "git") keep their packs outside the catalog and apt policies in resign mode
+// serve a Release signed with the exporting mirror's OpenPGP key: neither can be published
+// faithfully elsewhere, so export_records() and verify_record() refuse them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policies/inspect/signing_key.hpp"
+#include "storage/catalog.hpp"
+
+namespace mirrord::replica {
+
+inline constexpr std::string_view kRecordFormat = "mirrord-snapshot-record/v1";
+
+// One blob a record needs: its digest, size, and the git blob id it must hash to when known.
+struct RecordBlob {
+  Sha256 sha256;
+  std::uint64_t size = 0;
+  std::optional<GitOid> git_oid;
+  // Whether an ingest computes the git blob id when git_oid is unset: false for content only
+  // ever looked up by sha256 (LFS files, extra blobs), as the original pull did.
+  bool compute_git_oid = true;
+};
+
+// The exact signed bytes (JSON, sorted keys, no whitespace) and the raw 64-byte Ed25519 signature.
+struct SignedRecord {
+  std::string bytes;
+  std::string signature;
+};
+
+// One signed record per published snapshot of `repo` (oldest first), with the refs that point at
+// it. kNotFound when the repo has no snapshot; kInvalidInput for a repo that cannot be replicated.
+Result<std::vector<SignedRecord>> export_records(Catalog& catalog, const RepoKey& repo,
+                                                 const SigningKey& key);
+
+struct VerifiedRecord {
+  NewSnapshot snapshot;
+  std::vector<RecordBlob> blobs;  // each distinct blob of the files and extra blobs, once
+  std::string key_id;             // of the pinned key whose signature verified
+};
+
+// Checks format, every field (paths, hex, sizes, refs) and the signature against one of the
+// pinned public keys (PEM). Fails with kInvalidInput and a reason naming what is wrong.
+Result<VerifiedRecord> verify_record(const SignedRecord& record,
+                                     const std::vector<std::string>& trusted_public_pems);
+
+// Replaces the exporting mirror's signed manifest of the record's snapshot (when it had one) by
+// one signed with `key`, over the same repo, commit, files and verdict: a mirror signs what it
+// serves with its own key, so `mirrorctl verify` and clients that pin this mirror's key check an
+// imported snapshot like a pulled one.
+void sign_manifest_as(VerifiedRecord& record, const SigningKey& key);
+
+// Why a repo cannot be replicated (git mirrors, apt in resign mode); nullopt when it can.
+std::optional<std::string> replication_refusal(const RepoKey& repo, std::string_view info_json);
+
+}  // namespace mirrord::replica
