@@ -164,14 +164,17 @@ def test_a_peer_whose_key_is_not_the_pinned_one_is_refused(daemons, national, tm
     assert resolved(regional, "config.json")[0] == 404
 
 
-class TamperingProxy:
-    """Forwards GETs to a mirror, flipping one byte of every blob it relays that is larger than
-    `min_size` bytes: a peer that serves bytes other than its signed records promise."""
+class RelayProxy:
+    """Forwards GETs to a mirror and misbehaves with blobs larger than `min_size` bytes:
+    "tamper" flips one byte of each (a peer that serves bytes other than its signed records
+    promise); "cut" sends only the first half of the first one and drops the connection."""
 
-    def __init__(self, target_url, min_size=1000):
+    def __init__(self, target_url, mode, min_size=1000):
         self.target_url = target_url
+        self.mode = mode
         self.min_size = min_size
-        self.tampered = []
+        self.altered = []  # paths of the blobs tampered with or cut
+        self.ranges = []   # Range headers of blob requests
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -179,27 +182,38 @@ class TamperingProxy:
                 pass
 
             def do_GET(self):
-                request = urllib.request.Request(proxy.target_url + self.path)
-                if self.headers.get("Range"):
-                    request.add_header("Range", self.headers["Range"])
-                try:
-                    with urllib.request.urlopen(request, timeout=30) as response:
-                        status, headers, body = response.status, response.headers, response.read()
-                except urllib.error.HTTPError as error:
-                    status, headers, body = error.code, error.headers, error.read()
-                if self.path.startswith("/api/mirror/blobs/") and len(body) > proxy.min_size:
+                status, headers, body = proxy.forward(self.path, self.headers.get("Range"))
+                is_blob = self.path.startswith("/api/mirror/blobs/")
+                if is_blob:
+                    proxy.ranges.append(self.headers.get("Range"))
+                alter = is_blob and len(body) > proxy.min_size
+                cut = alter and proxy.mode == "cut" and not proxy.altered
+                if alter and proxy.mode == "tamper":
                     body = bytes([body[0] ^ 0xFF]) + body[1:]
-                    proxy.tampered.append(self.path)
+                if alter and (cut or proxy.mode == "tamper"):
+                    proxy.altered.append(self.path)
                 self.send_response(status)
-                for name in ("Content-Type", "Content-Range", "ETag"):
+                for name in ("Content-Type", "Content-Range", "ETag", "X-Error-Message"):
                     if headers.get(name):
                         self.send_header(name, headers[name])
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                self.wfile.write(body[:len(body) // 2] if cut else body)
+                if cut:
+                    self.close_connection = True
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    def forward(self, path, range_header):
+        request = urllib.request.Request(self.target_url + path)
+        if range_header:
+            request.add_header("Range", range_header)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
 
     @property
     def url(self):
@@ -211,19 +225,34 @@ class TamperingProxy:
 
 
 def test_a_peer_serving_a_tampered_blob_publishes_nothing(daemons, national):
-    proxy = TamperingProxy(national.public_url)
+    proxy = RelayProxy(national.public_url, "tamper")
     try:
         regional = start_with_peer(daemons, TEST_POLICIES, "national", proxy.url,
                                    manifest_key(national))
         result = regional.ctl("pull", "--from", "national", "--no-progress", "qwen", timeout=300)
     finally:
         proxy.close()
-    assert proxy.tampered, "the proxy relayed no blob"
+    assert proxy.altered, "the proxy relayed no blob"
     assert result.returncode == 1, regional.explain(result)
     assert "nothing was published" in result.stderr + result.stdout, regional.explain(result)
     assert listed_repos(regional) == []
     for path in ("config.json", "model.safetensors"):
         assert resolved(regional, path)[0] == 404, path
+
+
+def test_a_broken_blob_transfer_resumes_with_range(daemons, national):
+    proxy = RelayProxy(national.public_url, "cut", min_size=100000)
+    try:
+        regional = start_with_peer(daemons, TEST_POLICIES, "national", proxy.url,
+                                   manifest_key(national))
+        ctl_ok(regional, "pull", "--from", "national", "--no-progress", "qwen")
+    finally:
+        proxy.close()
+    assert len(proxy.altered) == 1, proxy.altered
+    size = TABLE[Q05]["model.safetensors"][0]
+    assert f"bytes={size // 2}-" in proxy.ranges, proxy.ranges
+    assert resolved(regional, "model.safetensors") == (200, original_bytes(Q05,
+                                                                          "model.safetensors"))
 
 
 def test_pypi_through_a_peer_to_pip(daemons, tmp_path):
