@@ -17,6 +17,7 @@ constexpr ValueOption kValueOptions[] = {
     {"--socket", "path", "PATH", &Arguments::socket},
     {"--public-url", "URL", "URL", &Arguments::public_url},
     {"--reason", "text", "TEXT", &Arguments::reason},
+    {"--from", "peer name", "PEER", &Arguments::from},
     {"--to", "path", "FILE|DIR", &Arguments::to},
     {"--since", "path", "BUNDLE", &Arguments::since},
     {"--key", "path", "PEM", &Arguments::key},

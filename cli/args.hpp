@@ -24,6 +24,7 @@ struct Arguments {
   std::optional<std::string> socket;      // --socket PATH / --socket=PATH
   std::optional<std::string> public_url;  // --public-url URL (env: the mirror's URL for clients)
   std::optional<std::string> reason;      // --reason TEXT (pin: recorded with the pin)
+  std::optional<std::string> from;        // --from PEER (pull: from another mirror, [peers.PEER])
   bool json = false;
   bool no_progress = false;
   std::optional<std::string> to;     // --to FILE|DIR (export)
@@ -40,8 +41,8 @@ struct ParsedArguments {
 
 // Every option mirrorctl knows, for help, completion and "did you mean".
 inline constexpr std::string_view kKnownOptions[] = {
-    "--socket", "--json",  "--no-progress", "--public-url", "--dry-run", "--reason",
-    "--to",     "--since", "--key",         "--help",       "-h"};
+    "--socket", "--json", "--no-progress", "--public-url", "--dry-run", "--reason",
+    "--from",   "--to",   "--since",       "--key",        "--help",    "-h"};
 
 // `args` excludes the program name.
 ParsedArguments parse_arguments(const std::vector<std::string>& args);

@@ -53,6 +53,7 @@ int run_pull_command(const Invocation& invocation) {
   }
   PullOptions options;
   options.target = arguments.operands[0];
+  options.from = arguments.from.value_or("");
   options.json = arguments.json;
   options.show_progress = !arguments.no_progress;
   AdminClient client(invocation.socket_path);
@@ -197,9 +198,10 @@ int run_keys(const Invocation& invocation) {
 constexpr std::array kCommands = {
     Command{"help", "[COMMAND] [--json]", "show this help, or the usage of COMMAND", kTakesJson,
             run_help_command},
-    Command{"pull", "TARGET [--json] [--no-progress]",
-            "mirror TARGET; wait until every file is verified and published",
-            kTakesJson | kTakesNoProgress | kCompletesTarget, run_pull_command},
+    Command{"pull", "TARGET [--from PEER] [--json] [--no-progress]",
+            "mirror TARGET (from another mirror with --from); wait until every file is verified "
+            "and published",
+            kTakesJson | kTakesNoProgress | kCompletesTarget | kTakesFrom, run_pull_command},
     Command{"ls", "[--json]", "list mirrored repositories", kTakesJson, run_ls},
     Command{"status", "[--json]", "show mirrord's version, uptime, addresses and running jobs",
             kTakesJson, run_status},
@@ -270,6 +272,9 @@ std::string flag_problem(const Arguments& arguments, const Command& command) {
   }
   if (arguments.reason && (command.flags & kTakesReason) == 0) {
     return std::string(command.name) + " does not take --reason";
+  }
+  if (arguments.from && (command.flags & kTakesFrom) == 0) {
+    return std::string(command.name) + " does not take --from";
   }
   if ((arguments.to || arguments.since) && (command.flags & kTakesBundleTo) == 0) {
     return std::string(command.name) + " does not take --to or --since";

@@ -32,6 +32,7 @@ enum CommandFlags : unsigned {
   kTakesReason = 1u << 6,
   kTakesBundleTo = 1u << 7,  // --to, --since (export)
   kTakesKey = 1u << 8,       // --key (import)
+  kTakesFrom = 1u << 9,      // --from (pull)
 };
 
 struct Command {

@@ -26,7 +26,7 @@ _mirrorctl() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="${COMP_WORDS[i]}"
     case "$word" in
-      --socket|--public-url|--reason|--to|--since|--key)
+      --socket|--public-url|--reason|--from|--to|--since|--key)
         [[ "${COMP_WORDS[i+1]}" == "=" ]] && ((i++))
         ((i++))
         [[ "$word" == --socket ]] && _mirrorctl_socket=(--socket "${COMP_WORDS[i]}")
@@ -38,7 +38,7 @@ _mirrorctl() {
   [[ "$prev" == "=" ]] && prev="${COMP_WORDS[COMP_CWORD-2]}"
   case "$prev" in
     --socket|--to|--since|--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    --public-url|--reason) COMPREPLY=(); return ;;
+    --public-url|--reason|--from) COMPREPLY=(); return ;;
   esac
   local options words="" files=0 targets=0
 )SH";

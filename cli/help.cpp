@@ -22,6 +22,8 @@ constexpr std::array kOptionDocs = {
               kTakesPublicUrl},
     OptionDoc{"--dry-run", "", "say what would be removed, remove nothing", kTakesDryRun},
     OptionDoc{"--reason", "TEXT", "why, recorded with the pin", kTakesReason},
+    OptionDoc{"--from", "PEER", "pull from another mirror ([peers.PEER] of mirrord's config)",
+              kTakesFrom},
     OptionDoc{"--to", "FILE|DIR", "where export writes the bundle (a .tar file, else a directory)",
               kTakesBundleTo},
     OptionDoc{"--since", "BUNDLE", "leave out the blobs of this earlier bundle (incremental)",

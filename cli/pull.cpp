@@ -71,6 +71,13 @@ int report_start_failure(const AdminResponse& response, const std::string& socke
   }
   const std::string error = describe_failure(response);
   console.err << "error: " << error << '\n';
+  if (response.status == 404 && response.body.contains("peers")) {
+    console.err << "hint: the peers in mirrord's config are: "
+                << (response.body["peers"].empty() ? std::string("(none)")
+                                                   : response.body["peers"].dump())
+                << '\n';
+    return kExitUnknownTarget;
+  }
   if (response.status == 404) {
     const std::string suggestions = suggestions_text(response.body);
     if (!suggestions.empty() && error.find("did you mean") == std::string::npos) {
@@ -150,7 +157,11 @@ int run_pull(AdminClient& client, const PullOptions& options, const Console& con
 int start_and_watch(AdminClient& client, const std::string& path, const PullOptions& options,
                     const Console& console) {
   const auto start = std::chrono::steady_clock::now();
-  const AdminResponse created = client.post(path, {{"target", options.target}});
+  nlohmann::json body{{"target", options.target}};
+  if (!options.from.empty()) {
+    body["from"] = options.from;
+  }
+  const AdminResponse created = client.post(path, body);
   if (!created.ok()) {
     return report_start_failure(created, client.socket_path(), console);
   }

@@ -14,6 +14,7 @@ namespace mirrord::cli {
 
 struct PullOptions {
   std::string target;
+  std::string from;           // non-empty: pull from the peer of this name (--from)
   bool json = false;          // print only the final job object, as JSON
   bool show_progress = true;  // false with --no-progress
   std::chrono::milliseconds poll_interval{200};

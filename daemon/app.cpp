@@ -16,12 +16,15 @@
 #include "daemon/metrics/metered_services.hpp"
 #include "daemon/metrics/observability_routes.hpp"
 #include "daemon/offline_pulls.hpp"
+#include "daemon/peers/peer_pull.hpp"
+#include "daemon/peers/peer_routes.hpp"
 #include "daemon/policy_book.hpp"
 #include "daemon/public_handler.hpp"
 #include "daemon/scheduled_syncs.hpp"
 #include "daemon/service/hangup_watcher.hpp"
 #include "daemon/service/reload.hpp"
 #include "daemon/service/service_notify.hpp"
+#include "daemon/trust/mirror_keys.hpp"
 #include "daemon/web/catalog_page.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/catalog.hpp"
@@ -241,6 +244,9 @@ int run_daemon(const Config& config, const std::filesystem::path& config_file) {
   }
   std::vector<http::Route> routes{
       observability, web::make_catalog_page_route(services->catalog, context->public_url)};
+  // Before the ecosystems: Hugging Face's routes would answer /api/mirror/... with their 404s.
+  routes.push_back(
+      peers::make_peer_routes({services->catalog, services->store, manifest_key_path(config)}));
   for (const Ecosystem& ecosystem : ecosystems) {
     routes.push_back(ecosystem.routes);
   }
@@ -250,7 +256,9 @@ int run_daemon(const Config& config, const std::filesystem::path& config_file) {
   admin.catalog = services->catalog;
   admin.jobs = services->jobs;
   admin.policies = services->policies;
-  PullWorkFactory pulls = pull_work_factory(std::move(ecosystems), services->metrics);
+  PullWorkFactory pulls =
+      peers::with_peer_pulls(pull_work_factory(std::move(ecosystems), services->metrics),
+                             {config.peers, services->fetcher, services->store, services->catalog});
   if (config.offline()) {
     pulls = refuse_pulls_offline(std::move(pulls));
     log_line("offline: no upstream is contacted; pulls fail at once");
@@ -264,6 +272,9 @@ int run_daemon(const Config& config, const std::filesystem::path& config_file) {
   admin.storage_root = config.storage_root.string();
   admin.started_at = now_seconds();
   admin.upstreams = services->upstream_health;
+  for (const PeerConfig& peer : config.peers) {
+    admin.peers.push_back(peer.name);
+  }
   admin.import_trusted_keys = config.import_trusted_keys;
   auto scheduler = start_scheduler(config, services->catalog, services->jobs, services->policies,
                                    admin.make_pull_work);

@@ -65,6 +65,9 @@ class GenerationCatalog final : public Catalog {
     return inner_->find_file(snapshot_id, path);
   }
   Result<std::vector<RepoSummary>> list_repos() override { return inner_->list_repos(); }
+  Result<bool> blob_published(const Sha256& digest) override {
+    return inner_->blob_published(digest);
+  }
   Result<BlobTotals> blob_totals() override { return inner_->blob_totals(); }
   Result<std::int64_t> create_job(const std::string& target, const std::string& key) override {
     return inner_->create_job(target, key);

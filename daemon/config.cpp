@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "policies/identifiers.hpp"
 #include "policies/inspect/admission_policy.hpp"
 #include "policies/schedule.hpp"
 
@@ -225,6 +226,60 @@ Status read_upstream(const toml::table& t, Config& c, const std::string& src) {
   return {};
 }
 
+// [peers.NAME] url = "http://...", key = "FILE.pem" (relative to the config file's folder).
+Status read_peer(const std::string& name, const toml::node& node, Config& c,
+                 const std::string& src) {
+  const std::string table_name = "peers." + name;
+  const toml::table* t = node.as_table();
+  if (t == nullptr || !is_peer_name(name)) {
+    return config_error(where(node, src), "[" + table_name +
+                                              "] must be a table named by letters, digits, '.', "
+                                              "'_' or '-'");
+  }
+  MIRRORD_TRY(check_keys(*t, {"url", "key"}, table_name, src));
+  PeerConfig peer{name, "", "", ""};
+  MIRRORD_TRY(read_value(*t, "url", peer.url, src));
+  MIRRORD_TRY(read_path(*t, "key", peer.key, src));
+  if (peer.url.rfind("http://", 0) != 0 && peer.url.rfind("https://", 0) != 0) {
+    return config_error(where(node, src), "[" + table_name + "] url must be http(s)://");
+  }
+  if (peer.key.empty()) {
+    return config_error(where(node, src),
+                        "[" + table_name + "] key must name the peer's manifest public key");
+  }
+  while (peer.url.back() == '/') {
+    peer.url.pop_back();
+  }
+  if (peer.key.is_relative()) {
+    peer.key = std::filesystem::path(src).parent_path() / peer.key;
+  }
+  c.peers.push_back(std::move(peer));
+  return {};
+}
+
+Status read_peers(const toml::table& t, Config& c, const std::string& src) {
+  for (const auto& [key, node] : t) {
+    MIRRORD_TRY(read_peer(std::string(key.str()), node, c, src));
+  }
+  return {};
+}
+
+// The pinned keys are read once, at start: a missing or unreadable one stops the daemon there.
+Status read_peer_keys(Config& c, const std::string& src) {
+  for (PeerConfig& peer : c.peers) {
+    std::ifstream in(peer.key);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in || text.str().find("-----BEGIN PUBLIC KEY-----") == std::string::npos) {
+      return config_error(src, "[peers." + peer.name + "] key " + peer.key.string() +
+                                   " is not a readable PEM public key (print it on the peer with "
+                                   "`mirrorctl keys manifest`)");
+    }
+    peer.public_pem = text.str();
+  }
+  return {};
+}
+
 Status read_import(const toml::table& table, Config& c, const std::string& src) {
   MIRRORD_TRY(check_keys(table, {"trusted_keys"}, "import", src));
   std::vector<std::string> files;
@@ -235,8 +290,12 @@ Status read_import(const toml::table& table, Config& c, const std::string& src) 
 
 Status apply_table(const toml::table& root, Config& c, const std::string& src) {
   MIRRORD_TRY(check_keys(
-      root, {"server", "storage", "policies", "upstream", "pull", "schedule", "gc", "import"}, "",
-      src));
+      root,
+      {"server", "storage", "policies", "upstream", "pull", "schedule", "gc", "peers", "import"},
+      "", src));
+  if (const auto* t = sub_table(root, "peers")) {
+    MIRRORD_TRY(read_peers(*t, c, src));
+  }
   if (const auto* t = sub_table(root, "server")) {
     MIRRORD_TRY(read_server(*t, c, src));
   }
@@ -274,6 +333,15 @@ std::filesystem::path Config::admin_socket_path() const {
   return admin_socket.empty() ? storage_root / "admin.sock" : admin_socket;
 }
 
+const PeerConfig* Config::find_peer(std::string_view name) const {
+  for (const PeerConfig& peer : peers) {
+    if (peer.name == name) {
+      return &peer;
+    }
+  }
+  return nullptr;
+}
+
 std::filesystem::path Config::policies_dir_path() const {
   return policies_dir.empty() ? storage_root / "policies.d" : policies_dir;
 }
@@ -306,7 +374,9 @@ Result<Config> load_config(const std::filesystem::path& file) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_config(text.str(), file.string());
+  MIRRORD_TRY_ASSIGN(Config config, parse_config(text.str(), file.string()));
+  MIRRORD_TRY(read_peer_keys(config, file.string()));
+  return config;
 }
 
 Result<std::pair<std::string, std::uint16_t>> split_host_port(const std::string& listen) {

@@ -5,11 +5,21 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/result.hpp"
 
 namespace mirrord {
+
+// [peers.NAME]: another mirrord this one may pull from (README "Federation").
+struct PeerConfig {
+  std::string name;
+  std::string url;            // base URL of the peer's public listener, without a '/'
+  std::filesystem::path key;  // the peer's manifest public key (PEM), pinned
+  std::string public_pem;     // its text, read by load_config()
+  friend bool operator==(const PeerConfig&, const PeerConfig&) = default;
+};
 
 struct Config {
   // [server]
@@ -48,11 +58,14 @@ struct Config {
   std::int64_t gc_grace_period = 3600;  // seconds: younger unreferenced blobs are kept
   // [storage] quota: bytes the whole store may hold (0: no limit)
   std::uint64_t store_quota = 0;
+  // [peers.NAME], by name
+  std::vector<PeerConfig> peers;
   // [import] trusted_keys: Ed25519 public keys (PEM files) whose bundles `mirrorctl import` accepts
   std::vector<std::filesystem::path> import_trusted_keys;
 
   bool offline() const { return upstream_offline || offline_flag; }
   std::filesystem::path admin_socket_path() const;
+  const PeerConfig* find_peer(std::string_view name) const;
   std::filesystem::path policies_dir_path() const;
 };
 

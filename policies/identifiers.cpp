@@ -115,4 +115,11 @@ std::string revision_problem(std::string_view revision) {
   return {};
 }
 
+bool is_peer_name(std::string_view name) {
+  return !name.empty() && name.size() <= 64 &&
+         name.find_first_not_of(
+             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+             std::string_view::npos;
+}
+
 }  // namespace mirrord

@@ -23,6 +23,9 @@ std::string revision_problem(std::string_view revision);
 // ASCII lower-casing, for case-insensitive name comparison.
 std::string ascii_lower(std::string_view text);
 
+// A peer mirror's name ([peers.NAME], upstream = "peer:NAME"): 1 to 64 of [A-Za-z0-9._-].
+bool is_peer_name(std::string_view name);
+
 // Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of two
 // adjacent characters each cost 1 ("deepsek" -> "deepseek" is 1, "gml" -> "glm" is 1).
 std::size_t edit_distance(std::string_view a, std::string_view b);

@@ -2,6 +2,7 @@
 #include <array>
 
 #include "policies/entry_fields.hpp"
+#include "policies/identifiers.hpp"
 
 namespace mirrord {
 namespace {
@@ -40,11 +41,28 @@ Status set_quota(const toml::node& node, const Where& where, Policy& policy) {
   return {};
 }
 
+// "peer:NAME": the entry is pulled from another mirror, named in the daemon's [peers.NAME].
+Status set_upstream(const toml::node& node, const Where& where, Policy& policy) {
+  MIRRORD_TRY_ASSIGN(const std::string text, read_string(node, where));
+  constexpr std::string_view kPrefix = "peer:";
+  const std::string_view name =
+      std::string_view(text).substr(text.starts_with(kPrefix) ? kPrefix.size() : text.size());
+  if (!text.starts_with(kPrefix) || !is_peer_name(name)) {
+    return bad_value(where, "is '" + text +
+                                "'; expected \"peer:NAME\" naming a [peers.NAME] "
+                                "of the daemon's config");
+  }
+  policy.upstream_peer = std::string(name);
+  return {};
+}
+
 constexpr std::array kOperationFields = {
     Field{"schedule", false, set_schedule},
     Field{"keep", false, set_keep},
     Field{"pin", false, set_pin},
     Field{"quota", false, set_quota},
+    // Where pulls come from when not the source's own upstream (README "Federation").
+    Field{"upstream", false, set_upstream},
 };
 
 }  // namespace

@@ -22,6 +22,7 @@
 //   licenses = ["apache-2.0", "mit"]   # empty = any
 //   on_refusal = "publish-rest"        # publish-rest | fail
 //   # operations, any source (policies/operations.hpp): schedule, keep, pin, quota
+//   upstream = "peer:regional"        # any source: pull from the mirror [peers.regional]
 //
 // A target can also be named without a policy: "hf:ORG/NAME[@REV]" (or "hf:datasets/ORG/NAME").
 #pragma once
@@ -62,7 +63,10 @@ struct Policy {
   PypiTarget pypi;
   AptTarget apt;
   GitTarget git;
-  PolicyOperations ops;        // schedule, retention, quota (policies/operations.hpp)
+  PolicyOperations ops;  // schedule, retention, quota (policies/operations.hpp)
+  // `upstream = "peer:NAME"`: pulls come from the mirror [peers.NAME] instead of the source's own
+  // upstream (README "Federation"); empty: the source's own upstream.
+  std::string upstream_peer;
   std::filesystem::path file;  // where it was defined (empty for ad-hoc targets)
   int line = 0;
 

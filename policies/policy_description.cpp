@@ -70,6 +70,9 @@ json describe_policy(const Policy& policy) {
               {"key", policy.key()},
               {"upstream", upstream_summary(policy)}};
   object[policy.source] = source_object(policy);
+  if (!policy.upstream_peer.empty()) {
+    object["peer"] = policy.upstream_peer;  // pulled from [peers.NAME], not from `upstream`
+  }
   return object;
 }
 

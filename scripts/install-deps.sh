@@ -28,7 +28,7 @@ test_packages=(
   python3-pip python3-pip-whl python3-setuptools-whl python3-wheel   # real pip, real wheels
   apt-utils dpkg-dev xz-utils            # apt-ftparchive, dpkg-deb: signed test repositories
   clang-14 libclang-rt-14-dev llvm-14    # ASan/UBSan build, libFuzzer, llvm-symbolizer for reports
-  openssl                                # test CA and certificates for the TLS upstream tests
+  openssl                                # test CA and certificates (TLS tests), a foreign key (federation)
   chromium fonts-dejavu-core             # headless browser for the web catalog page test
   tesseract-ocr tesseract-ocr-eng        # OCR of that page's screenshot
   systemd man-db groff-base              # systemd-analyze verify; man -l and groff check man pages

@@ -175,6 +175,10 @@ class Catalog {
   virtual Status release_quarantine(std::int64_t id, const std::string& reason,
                                     const std::optional<SnapshotTrust>& trust);
 
+  // Whether a published snapshot lists the blob as a file or needs it besides its files
+  // (storage/catalog_published.cpp); not pure, like the trust methods.
+  virtual Result<bool> blob_published(const Sha256& digest);
+
   // Statistics (storage/catalog_stats.cpp); not pure, like the trust methods.
   virtual Result<BlobTotals> blob_totals();
   // Maintenance (storage/catalog_gc.cpp, storage/catalog_maintenance.hpp). In one transaction:

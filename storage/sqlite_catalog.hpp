@@ -49,6 +49,7 @@ class SqliteCatalog final : public Catalog {
   Status release_quarantine(std::int64_t id, const std::string& reason,
                             const std::optional<SnapshotTrust>& trust) override;
 
+  Result<bool> blob_published(const Sha256& digest) override;
   Result<BlobTotals> blob_totals() override;
   Result<GcResult> collect_garbage(const GcRequest& request) override;
   Result<std::uint64_t> stored_bytes(const RepoSelector* repos) override;

@@ -1,5 +1,6 @@
 #include "daemon/admin/admin_api.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -128,6 +129,24 @@ class AdminApi {
     return http::json_response(200, body.dump());
   }
 
+  // `"from": "PEER"` pulls the target from [peers.PEER] (README "Federation"); an error answer
+  // when the body names no such peer.
+  std::optional<http::Response> apply_from(const json& body, Policy& policy) const {
+    if (!body.contains("from")) {
+      return std::nullopt;
+    }
+    if (!body["from"].is_string()) {
+      return error_response(400, R"("from" must be the name of a peer)");
+    }
+    const std::string peer = body["from"].get<std::string>();
+    if (std::find(deps_.peers.begin(), deps_.peers.end(), peer) == deps_.peers.end()) {
+      return error_response(404, "no peer '" + peer + "' in the daemon's config ([peers.NAME])",
+                            {{"peers", deps_.peers}});
+    }
+    policy.upstream_peer = peer;
+    return std::nullopt;
+  }
+
   http::Response pull(const http::Request& request) const {
     const json body = json::parse(request.body, nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("target") ||
@@ -143,7 +162,14 @@ class AdminApi {
       }
       return from_error(policy.error());
     }
-    auto submitted = deps_.jobs->submit(target, policy->key(), deps_.make_pull_work(*policy));
+    if (auto refused = apply_from(body, *policy)) {
+      return *refused;
+    }
+    // A pull from a peer is not the same work as one from the policy's own upstream: it joins
+    // only another pull from that peer.
+    const std::string key =
+        policy->key() + (body.contains("from") ? " from peer:" + policy->upstream_peer : "");
+    auto submitted = deps_.jobs->submit(target, key, deps_.make_pull_work(*policy));
     if (!submitted) {
       return from_error(submitted.error());
     }

@@ -28,8 +28,9 @@ struct AdminDeps {
   std::string public_url;
   std::string storage_root;
   std::int64_t started_at = 0;
-  bool offline = false;  // mirrord --offline or [upstream] offline
-  AdminOpsDeps ops;      // syncs, schedules, gc (daemon/admin/admin_ops.hpp)
+  bool offline = false;            // mirrord --offline or [upstream] offline
+  std::vector<std::string> peers;  // names of [peers.NAME], which `"from"` of a pull may name
+  AdminOpsDeps ops;                // syncs, schedules, gc (daemon/admin/admin_ops.hpp)
   std::shared_ptr<const UpstreamHealth> upstreams;         // GET /v1/upstreams; may be null
   std::vector<std::filesystem::path> import_trusted_keys;  // [import] trusted_keys (bundles)
 };

@@ -38,6 +38,7 @@ std::vector<std::string> settings_needing_restart(const Config& running, const C
           next.modelscope_endpoints);
   compare(changed, "[pull] parallel_files", running.parallel_files, next.parallel_files);
   compare(changed, "[pull] parallel_pulls", running.parallel_pulls, next.parallel_pulls);
+  compare(changed, "[peers]", running.peers, next.peers);
   return changed;
 }
 

@@ -110,7 +110,7 @@ TEST_F(BashCompletion, CompletesCommandsFromTheTable) {
 
 TEST_F(BashCompletion, CompletesEachCommandsOptionsAndSubcommands) {
   EXPECT_THAT(complete({"pull", "--"}),
-              UnorderedElementsAre("--socket", "--json", "--no-progress", "--help"));
+              UnorderedElementsAre("--socket", "--json", "--no-progress", "--from", "--help"));
   EXPECT_THAT(complete({"env", "qwen", "--p"}), ElementsAre("--public-url"));
   EXPECT_THAT(complete({"completion", "--"}), UnorderedElementsAre("--socket", "--help"));
   EXPECT_THAT(complete({"keys", ""}), ElementsAre("export", "manifest"));

@@ -134,6 +134,13 @@ TEST(SettingsNeedingRestartTest, NamesEachChangedStartOnlySetting) {
                                       "[upstream.hf] endpoints"}));
 }
 
+TEST(SettingsNeedingRestartTest, PeersAreStartOnly) {
+  Config running;
+  Config next = running;
+  next.peers.push_back(PeerConfig{"national", "http://national:8080", "national.pem", "PEM"});
+  EXPECT_EQ(settings_needing_restart(running, next), (std::vector<std::string>{"[peers]"}));
+}
+
 TEST(LivePoliciesTest, ReaderKeepsItsBookAcrossAReplace) {
   auto first = PolicyBook::load({}, {});
   ASSERT_TRUE(first);
