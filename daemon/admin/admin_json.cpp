@@ -1,5 +1,7 @@
 #include "daemon/admin/admin_json.hpp"
 
+#include "storage/utf8.hpp"
+
 namespace mirrord {
 
 nlohmann::json job_json(const JobRecord& job) {
@@ -18,7 +20,7 @@ nlohmann::json job_json(const JobRecord& job) {
 }
 
 http::Response error_answer(int status, const std::string& message) {
-  return http::json_response(status, nlohmann::json{{"error", message}}.dump());
+  return http::json_response(status, nlohmann::json{{"error", valid_utf8(message)}}.dump());
 }
 
 http::Response error_answer(const Error& error) {

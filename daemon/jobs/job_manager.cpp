@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "storage/utf8.hpp"
+
 namespace mirrord {
 namespace {
 
@@ -175,10 +177,10 @@ void JobManager::run_job(const std::shared_ptr<Job>& job) {
       job->record.state = JobState::kSucceeded;
     } else if (status.error().code == ErrorCode::kCancelled) {
       job->record.state = JobState::kInterrupted;
-      job->record.error = status.error().message;
+      job->record.error = valid_utf8(status.error().message);
     } else {
       job->record.state = JobState::kFailed;
-      job->record.error = status.error().message;
+      job->record.error = valid_utf8(status.error().message);
     }
     // A finished job is not joinable: a submit from now on starts a new run (upstream may have
     // changed), even while this record is still being written.

@@ -76,6 +76,17 @@ TEST_F(JobManagerTest, FailureKeepsTheErrorMessage) {
   EXPECT_EQ(done.error, "config.json: digest mismatch");
 }
 
+// An upstream's or a library's bytes in an error must not make the job unreadable as JSON.
+TEST_F(JobManagerTest, AnErrorWithBytesThatAreNotUtf8IsKeptReadable) {
+  JobManager jobs(catalog_, 1);
+  auto submitted = jobs.submit("x", "k", [](JobContext&) {
+    return Status(make_error(ErrorCode::kUpstream, "upstream said \xFF\xFE"));
+  });
+  ASSERT_TRUE(submitted);
+  JobRecord done = wait_final(jobs, submitted->job.id);
+  EXPECT_EQ(done.error, "upstream said \xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
 TEST_F(JobManagerTest, SecondSubmitOfARunningKeyJoinsIt) {
   JobManager jobs(catalog_, 2);
   std::promise<void> release;
