@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/admin/admin_json.hpp"
+#include "daemon/replica/apt_resign.hpp"
 #include "daemon/replica/bundle_export.hpp"
 #include "daemon/replica/bundle_import.hpp"
 #include "daemon/replica/target_repos.hpp"
@@ -128,6 +129,7 @@ JobWork import_work(const AdminReplicaDeps& deps, std::filesystem::path from,
     progress.totals = [&](std::size_t blobs, std::uint64_t bytes) { job.set_totals(blobs, bytes); };
     progress.apply.bytes = [&](std::uint64_t bytes) { job.add_bytes(bytes); };
     progress.apply.blob_done = [&](const replica::RecordBlob&) { job.file_done(); };
+    progress.apply.prepare = replica::apt_resign_step(deps.store, deps.catalog, deps.storage_root);
     MIRRORD_TRY_ASSIGN(const SigningKey key,
                        SigningKey::load_or_create(manifest_key_path(deps.storage_root)));
     MIRRORD_TRY_ASSIGN(const auto imported,

@@ -5,7 +5,6 @@
 #include <optional>
 #include <set>
 
-#include "daemon/apt/apt_blobs.hpp"
 #include "daemon/apt/apt_state.hpp"
 #include "daemon/apt/archive_mirrors.hpp"
 #include "daemon/apt/file_io.hpp"
@@ -18,14 +17,6 @@
 
 namespace mirrord::apt {
 namespace {
-
-constexpr std::uint64_t kMaxSignedTextBytes = 64u << 20;
-
-bool is_release_file(const SnapshotFile& file, const std::string& suite) {
-  const std::string prefix = "dists/" + suite + "/";
-  return file.path == prefix + "InRelease" || file.path == prefix + "Release" ||
-         file.path == prefix + "Release.gpg";
-}
 
 // "bookworm stays valid until Sat, ..." or "bookworm is STALE: its Release expired at Sat, ..."
 // for each suite of a state whose served Release has a Valid-Until.
@@ -248,14 +239,15 @@ class AptPull {
     for (const SnapshotFile& file : previous_->files) {
       bool replaced = false;
       for (const auto& [suite, ignored] : state.suites) {
-        replaced = replaced || is_release_file(file, suite);
+        replaced = replaced || is_served_release_file(file.path, suite);
       }
       if (!replaced) {
         files.push_back(file);
       }
     }
     for (auto& [name, suite] : state.suites) {
-      MIRRORD_TRY_ASSIGN(const std::string text, held_signed_text(name));
+      MIRRORD_TRY_ASSIGN(const std::string text,
+                         held_signed_text(deps_.store, previous_->files, name));
       std::vector<SnapshotFile> served;
       MIRRORD_TRY(resign(name, text, suite.served_date, suite, served));
       files.insert(files.end(), served.begin(), served.end());
@@ -265,16 +257,6 @@ class AptPull {
                                     "; cut off: re-signed the held snapshot with the mirror "
                                     "key, " +
                                     validity_summary(state, deps_.now()));
-  }
-
-  Result<std::string> held_signed_text(const std::string& suite) const {
-    const std::string path = signed_text_path(suite);
-    for (const SnapshotFile& file : previous_->files) {
-      if (file.path == path) {
-        return read_blob(deps_.store, file.sha256, kMaxSignedTextBytes);
-      }
-    }
-    return make_error(ErrorCode::kInternal, "the held snapshot lacks " + path);
   }
 
   const std::string& policy_;

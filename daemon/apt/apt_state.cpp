@@ -51,14 +51,6 @@ Result<std::vector<SnapshotFile>> unique_files(std::vector<SnapshotFile> files) 
   return unique;
 }
 
-std::string content_id_of(const std::vector<SnapshotFile>& files, const AptRepoState& state) {
-  std::string text = state.mode + "\n" + suites_json(state.suites).dump() + "\n";
-  for (const SnapshotFile& file : files) {
-    text += file.path + '\0' + file.sha256.hex() + '\n';
-  }
-  return sha256_of(text).hex();
-}
-
 std::vector<RetainedSnapshot> retained_after(const std::optional<CurrentSnapshot>& previous,
                                              std::int64_t now) {
   std::vector<RetainedSnapshot> retained;
@@ -75,6 +67,14 @@ std::vector<RetainedSnapshot> retained_after(const std::optional<CurrentSnapshot
 }
 
 }  // namespace
+
+std::string content_id_of(const std::vector<SnapshotFile>& files, const AptRepoState& state) {
+  std::string text = state.mode + "\n" + suites_json(state.suites).dump() + "\n";
+  for (const SnapshotFile& file : files) {
+    text += file.path + '\0' + file.sha256.hex() + '\n';
+  }
+  return sha256_of(text).hex();
+}
 
 std::string state_to_json(const AptRepoState& state) {
   json retained = json::array();

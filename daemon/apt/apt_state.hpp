@@ -61,6 +61,10 @@ struct CurrentSnapshot {
   std::vector<SnapshotFile> files;
 };
 
+// The hash of `files` (sorted by path, one entry per path) and the suite states: equal when
+// nothing a client sees changed.
+std::string content_id_of(const std::vector<SnapshotFile>& files, const AptRepoState& state);
+
 RepoKey apt_repo_key(const std::string& policy_name);
 
 // The snapshot "current" names, if any.

@@ -10,6 +10,7 @@ namespace mirrord::apt {
 namespace {
 
 constexpr std::int64_t kMaxClockWaitSeconds = 5;
+constexpr std::uint64_t kMaxSignedTextBytes = 64u << 20;
 
 Status add(const ReleaseStore& stores, std::vector<SnapshotFile>& files, std::string path,
            std::string_view bytes) {
@@ -22,6 +23,23 @@ Status add(const ReleaseStore& stores, std::vector<SnapshotFile>& files, std::st
 
 std::string signed_text_path(const std::string& suite) {
   return ".upstream/" + suite + "/signed-text";
+}
+
+Result<std::string> held_signed_text(const BlobStore& store, const std::vector<SnapshotFile>& files,
+                                     const std::string& suite) {
+  const std::string path = signed_text_path(suite);
+  for (const SnapshotFile& file : files) {
+    if (file.path == path) {
+      return read_blob(store, file.sha256, kMaxSignedTextBytes);
+    }
+  }
+  return make_error(ErrorCode::kInvalidInput, "the snapshot lacks " + path);
+}
+
+bool is_served_release_file(const std::string& path, const std::string& suite) {
+  const std::string prefix = "dists/" + suite + "/";
+  return path == prefix + "InRelease" || path == prefix + "Release" ||
+         path == prefix + "Release.gpg";
 }
 
 Result<std::vector<SnapshotFile>> verbatim_release_files(const ReleaseStore& stores,

@@ -29,6 +29,11 @@ Result<std::vector<SnapshotFile>> evidence_files(const ReleaseStore& stores,
                                                  const UpstreamRelease& release);
 // Where the evidence keeps upstream's signed text (the source of every re-signed Release).
 std::string signed_text_path(const std::string& suite);
+// Upstream's signed text of `suite` as the evidence among `files` keeps it.
+Result<std::string> held_signed_text(const BlobStore& store, const std::vector<SnapshotFile>& files,
+                                     const std::string& suite);
+// Whether `path` is one of the Release files clients get for `suite`.
+bool is_served_release_file(const std::string& path, const std::string& suite);
 
 // dists/<suite>/InRelease, Release and Release.gpg, re-signed by the mirror key with the given
 // Date and Valid-Until.

@@ -5,6 +5,7 @@
 #include "daemon/apt/apt_state.hpp"
 #include "daemon/pypi/pypi_catalog.hpp"
 #include "daemon/replica/apply_records.hpp"
+#include "daemon/replica/apt_resign.hpp"
 #include "policies/pypi_names.hpp"
 
 namespace mirrord::peers {
@@ -111,6 +112,7 @@ Status run_peer_pull(const Policy& policy, const PeerConfig& peer, const PeerPul
   replica::ApplyProgress progress;
   progress.blob_done = [&job](const replica::RecordBlob&) { job.file_done(); };
   progress.bytes = [&job](std::uint64_t bytes) { job.add_bytes(bytes); };
+  progress.prepare = replica::apt_resign_step(deps.store, deps.catalog, deps.storage_root);
   auto applied = replica::apply_records(records, client, *deps.store, *deps.catalog,
                                         job.cancel_flag(), progress);
   if (!applied) {

@@ -9,6 +9,7 @@
 // nothing. The original upstream is never contacted.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -28,6 +29,7 @@ struct PeerPullDeps {
   std::shared_ptr<Fetcher> fetcher;  // without credentials: a peer never sees the hub token
   std::shared_ptr<BlobStore> store;
   std::shared_ptr<Catalog> catalog;
+  std::filesystem::path storage_root;  // its mirror key re-signs apt snapshots in resign mode
 };
 
 // The repos that hold `policy`'s target on the peer: a Hugging Face target's repo; the repo of

@@ -106,8 +106,14 @@ Result<ApplyResult> apply_records(const std::vector<VerifiedRecord>& records, Bl
   for (const RecordBlob& blob : distinct_blobs(records)) {
     MIRRORD_TRY(fetch.ensure(blob));
   }
+  std::vector<VerifiedRecord> prepared = records;
+  for (VerifiedRecord& record : prepared) {
+    if (progress.prepare) {
+      MIRRORD_TRY(progress.prepare(record));
+    }
+  }
   // Every blob is durable and recorded: only now does anything become visible.
-  for (const VerifiedRecord& record : records) {
+  for (const VerifiedRecord& record : prepared) {
     MIRRORD_TRY_ASSIGN(const auto existing,
                        catalog.find_snapshot(record.snapshot.repo, record.snapshot.commit));
     MIRRORD_TRY(catalog.publish_snapshot(record.snapshot));

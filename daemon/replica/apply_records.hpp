@@ -32,6 +32,10 @@ struct ApplyResult {
 struct ApplyProgress {
   std::function<void(const RecordBlob&)> blob_done;
   std::function<void(std::uint64_t bytes)> bytes;
+  // Called on a copy of every record once all blobs are stored and before anything is
+  // published, to make what this mirror serves its own (re-signed apt Release files, a manifest
+  // signed with this mirror's key); a failure publishes nothing.
+  std::function<Status(VerifiedRecord&)> prepare;
 };
 
 // The distinct blobs of `records`, in first-seen order (the order apply_records fetches them).

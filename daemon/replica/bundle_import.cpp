@@ -123,12 +123,17 @@ Result<ImportResult> import_bundle(const std::filesystem::path& from,
   MIRRORD_TRY_ASSIGN(auto reader, open_bundle(from));
   MIRRORD_TRY_ASSIGN(const VerifiedIndex verified, read_index(*reader, trusted_public_pems));
   MIRRORD_TRY_ASSIGN(auto records, read_records(*reader, verified.index, trusted_public_pems));
-  for (VerifiedRecord& record : records) {
-    sign_manifest_as(record, own_key);
-  }
   MIRRORD_TRY(check_blobs(records, verified, catalog, store, progress));
   BundleBlobSource source(*reader);
-  auto applied = apply_records(records, source, store, catalog, cancel, progress.apply);
+  ApplyProgress apply = progress.apply;
+  apply.prepare = [&](VerifiedRecord& record) -> Status {
+    if (progress.apply.prepare) {
+      MIRRORD_TRY(progress.apply.prepare(record));
+    }
+    sign_manifest_as(record, own_key);  // last: over the files this mirror serves
+    return {};
+  };
+  auto applied = apply_records(records, source, store, catalog, cancel, apply);
   if (!applied) {
     const Error& error = applied.error();
     if (error.code == ErrorCode::kCancelled || error.code == ErrorCode::kNoSpace ||

@@ -290,14 +290,8 @@ std::optional<std::string> replication_refusal(const RepoKey& repo, std::string_
   if (repo.kind == "git") {
     return check_repo_kind(repo.kind);
   }
-  if (repo.kind == "apt") {
-    const json state = json::parse(info_json, nullptr, /*allow_exceptions=*/false);
-    if (state.is_object() && state.value("mode", "") == "resign") {
-      return "apt policy " + repo.name +
-             " re-signs its Release files with the exporting mirror's OpenPGP key, which "
-             "another mirror cannot sign for; replicate only policies in verbatim mode";
-    }
-  }
+  // apt in resign mode replicates: the importing mirror re-signs with its own key (apt_resign).
+  (void)info_json;
   return std::nullopt;
 }
 

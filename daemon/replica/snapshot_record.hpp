@@ -11,9 +11,9 @@
 // The signature is a raw 64-byte Ed25519 signature over exactly the record bytes.
 //
 // Records are read from bundles and peers: verify_record() treats every field as hostile.
-// Git mirrors (kind "git") keep their packs outside the catalog and apt policies in resign mode
-// serve a Release signed with the exporting mirror's OpenPGP key: neither can be published
-// faithfully elsewhere, so export_records() and verify_record() refuse them.
+// Git mirrors (kind "git") keep their packs outside the catalog: they cannot be published
+// faithfully elsewhere, so export_records() and verify_record() refuse them. apt policies in
+// resign mode are carried as served; the importing mirror re-signs them (apt_resign.hpp).
 #pragma once
 
 #include <cstdint>
@@ -67,7 +67,7 @@ Result<VerifiedRecord> verify_record(const SignedRecord& record,
 // imported snapshot like a pulled one.
 void sign_manifest_as(VerifiedRecord& record, const SigningKey& key);
 
-// Why a repo cannot be replicated (git mirrors, apt in resign mode); nullopt when it can.
+// Why a repo cannot be replicated (git mirrors); nullopt when it can.
 std::optional<std::string> replication_refusal(const RepoKey& repo, std::string_view info_json);
 
 }  // namespace mirrord::replica

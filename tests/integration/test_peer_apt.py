@@ -1,8 +1,7 @@
-"""apt through another mirror (README "Federation"): a peer refuses to replicate an apt entry in
-resign mode, since its Release carries the peer's own OpenPGP signature; the pulling mirror instead
-names the peer's served archive as its apt upstream, with the peer's exported key as the pinned
-keyring. The signature is then checked against that key like any archive's, and a client of the
-second mirror gets the upstream's bytes.
+"""apt through another mirror (README "Federation") without a peer pull: the second mirror names
+the first's served archive as its apt upstream, with the first's exported key as the pinned
+keyring (a peer pull of a resign entry is test_apt_replica.py). The signature is then checked
+against that key like any archive's, and a client of the second mirror gets the upstream's bytes.
 """
 
 import time

@@ -33,7 +33,7 @@ TEST(PeerPullTest, OnlyPoliciesWithAPeerLeaveTheEcosystems) {
         ++ecosystem_calls;
         return [](JobContext&) { return Status{}; };
       },
-      PeerPullDeps{{kNational}, nullptr, nullptr, nullptr});
+      PeerPullDeps{{kNational}, nullptr, nullptr, nullptr, {}});
   JobContext context;
   EXPECT_TRUE(factory(policy_of("hf", ""))(context));
   EXPECT_EQ(ecosystem_calls, 1);
