@@ -258,7 +258,8 @@ int run_daemon(const Config& config, const std::filesystem::path& config_file) {
   admin.policies = services->policies;
   PullWorkFactory pulls =
       peers::with_peer_pulls(pull_work_factory(std::move(ecosystems), services->metrics),
-                             {config.peers, services->fetcher, services->store, services->catalog});
+                             {config.peers, services->fetcher, services->store, services->catalog,
+                              config.storage_root});
   if (config.offline()) {
     pulls = refuse_pulls_offline(std::move(pulls));
     log_line("offline: no upstream is contacted; pulls fail at once");

@@ -287,9 +287,6 @@ Result<std::string> verifying_key(const SignedRecord& record,
 }  // namespace
 
 std::optional<std::string> replication_refusal(const RepoKey& repo, std::string_view info_json) {
-  if (repo.kind == "git") {
-    return check_repo_kind(repo.kind);
-  }
   if (repo.kind == "apt") {
     const json state = json::parse(info_json, nullptr, /*allow_exceptions=*/false);
     if (state.is_object() && state.value("mode", "") == "resign") {
@@ -324,6 +321,9 @@ Result<std::vector<SignedRecord>> export_records(Catalog& catalog, const RepoKey
   for (const SnapshotInfo& snapshot : all) {
     if (!(snapshot.repo == repo)) {
       continue;
+    }
+    if (repo.kind == "git" && refs_by_commit[snapshot.commit].empty()) {
+      continue;  // an earlier sync's record or commit: its packs are superseded by the current
     }
     if (auto refused = replication_refusal(repo, snapshot.info_json)) {
       return make_error(ErrorCode::kInvalidInput, *refused);

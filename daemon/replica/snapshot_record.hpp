@@ -11,9 +11,11 @@
 // The signature is a raw 64-byte Ed25519 signature over exactly the record bytes.
 //
 // Records are read from bundles and peers: verify_record() treats every field as hostile.
-// Git mirrors (kind "git") keep their packs outside the catalog and apt policies in resign mode
-// serve a Release signed with the exporting mirror's OpenPGP key: neither can be published
-// faithfully elsewhere, so export_records() and verify_record() refuse them.
+// Apt policies in resign mode serve a Release signed with the exporting mirror's OpenPGP key,
+// which cannot be published faithfully elsewhere, so export_records() and verify_record() refuse
+// them. A git mirror (kind "git") is exported as the snapshots its refs point at: the per-ref
+// snapshots and the "current" sync record, whose files include the repository's packs
+// (git_pack_blobs.hpp); apply_records() builds the repository from them.
 #pragma once
 
 #include <cstdint>
@@ -67,7 +69,7 @@ Result<VerifiedRecord> verify_record(const SignedRecord& record,
 // imported snapshot like a pulled one.
 void sign_manifest_as(VerifiedRecord& record, const SigningKey& key);
 
-// Why a repo cannot be replicated (git mirrors, apt in resign mode); nullopt when it can.
+// Why a repo cannot be replicated (apt in resign mode); nullopt when it can.
 std::optional<std::string> replication_refusal(const RepoKey& repo, std::string_view info_json);
 
 }  // namespace mirrord::replica
