@@ -134,7 +134,7 @@ JobWork import_work(const AdminReplicaDeps& deps, std::filesystem::path from,
                        SigningKey::load_or_create(manifest_key_path(deps.storage_root)));
     MIRRORD_TRY_ASSIGN(const auto imported,
                        replica::import_bundle(from, pems, key, *deps.store, *deps.catalog,
-                                              job.cancel_flag(), progress));
+                                              job.cancel_flag(), progress, deps.storage_root));
     job.set_commit(imported.bundle_id);
     return {};
   };

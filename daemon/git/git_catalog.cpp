@@ -17,17 +17,12 @@ SnapshotFile lfs_file(const LfsPointer& pointer) {
                       lfs_pointer_oid(pointer.oid, pointer.size), true, pointer.size};
 }
 
-// The previous record's LFS files, so that objects of earlier tips stay published.
+// The previous record's LFS files, so that objects of earlier tips stay published (its packs
+// are replaced by the ones the repository serves now).
 Result<std::vector<SnapshotFile>> previous_lfs_files(Catalog& catalog, const RepoKey& repo) {
-  MIRRORD_TRY_ASSIGN(const auto commit, catalog.resolve_ref(repo, kCurrentRef));
-  if (!commit) {
-    return std::vector<SnapshotFile>();
-  }
-  MIRRORD_TRY_ASSIGN(const auto snapshot, catalog.find_snapshot(repo, *commit));
-  if (!snapshot) {
-    return std::vector<SnapshotFile>();
-  }
-  return catalog.list_files(snapshot->id);
+  MIRRORD_TRY_ASSIGN(std::vector<SnapshotFile> files, current_record_files(catalog, repo));
+  std::erase_if(files, [](const SnapshotFile& file) { return !file.lfs; });
+  return files;
 }
 
 Status publish_ref_snapshots(Catalog& catalog, const GitSyncRecord& record) {
@@ -67,6 +62,18 @@ std::string render_sync_record(const GitSyncRecord& record) {
       .dump();
 }
 
+Result<std::vector<SnapshotFile>> current_record_files(Catalog& catalog, const RepoKey& repo) {
+  MIRRORD_TRY_ASSIGN(const auto commit, catalog.resolve_ref(repo, kCurrentRef));
+  if (!commit) {
+    return std::vector<SnapshotFile>();
+  }
+  MIRRORD_TRY_ASSIGN(const auto snapshot, catalog.find_snapshot(repo, *commit));
+  if (!snapshot) {
+    return std::vector<SnapshotFile>();
+  }
+  return catalog.list_files(snapshot->id);
+}
+
 Status publish_git_mirror(Catalog& catalog, const GitSyncRecord& record) {
   const RepoKey repo{kGitRepoKind, record.name};
   MIRRORD_TRY(publish_ref_snapshots(catalog, record));
@@ -81,6 +88,7 @@ Status publish_git_mirror(Catalog& catalog, const GitSyncRecord& record) {
       files.push_back(std::move(file));
     }
   }
+  files.insert(files.end(), record.packs.begin(), record.packs.end());
   NewSnapshot current;
   current.repo = repo;
   current.info_json = render_sync_record(record);

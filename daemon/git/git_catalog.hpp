@@ -6,7 +6,9 @@
 // Each sync also publishes a sync record under the ref "current": its info_json lists the
 // upstream URL, the sync time, HEAD, every ref -> object id and the refused rewrites, its commit
 // is the git blob id of that record, and its files are the mirror's LFS objects
-// ("lfs/objects/<sha256>"), kept from sync to sync so an object once served stays served.
+// ("lfs/objects/<sha256>"), kept from sync to sync so an object once served stays served, and
+// the repository's packs ("git/packs/pack-<id>.pack", git_pack_blobs.hpp), which snapshot
+// records carry to other mirrors.
 #pragma once
 
 #include <cstdint>
@@ -31,10 +33,14 @@ struct GitSyncRecord {
   std::vector<PublishedRef> refs;       // every published ref after the sync
   std::vector<std::string> refused;     // refs whose upstream rewrite was refused
   std::vector<LfsPointer> lfs_objects;  // LFS objects of the published tips (all in the store)
+  std::vector<SnapshotFile> packs;      // the served packs, in the store (git_pack_blobs.hpp)
 };
 
 // The info_json of the sync record.
 std::string render_sync_record(const GitSyncRecord& record);
+
+// The files of the last sync record (LFS objects and packs); empty before the first sync.
+Result<std::vector<SnapshotFile>> current_record_files(Catalog& catalog, const RepoKey& repo);
 
 // Publishes the per-ref snapshots, then the sync record.
 Status publish_git_mirror(Catalog& catalog, const GitSyncRecord& record);

@@ -45,38 +45,20 @@ void delete_pack(const std::filesystem::path& repo_dir, const std::string& pack_
 
 // Adds everything the repository's refs reach (staging refs included) to `builder`.
 Status insert_reachable(git_repository* repo, git_packbuilder* builder) {
-  git_revwalk* raw_walk = nullptr;
-  MIRRORD_TRY(git_check(git_revwalk_new(&raw_walk, repo), "start a walk"));
-  RevwalkHandle walk(raw_walk);
   git_reference_iterator* raw_it = nullptr;
   MIRRORD_TRY(git_check(git_reference_iterator_new(&raw_it, repo), "list refs"));
   ReferenceIteratorHandle it(raw_it);
+  std::vector<git_oid> tips;
   git_reference* next = nullptr;
   while (git_reference_next(&next, it.get()) == 0) {
     ReferenceHandle ref(next);
     const git_oid* target = git_reference_target(ref.get());
-    if (target == nullptr) {
-      continue;  // symbolic (HEAD)
-    }
-    git_object* raw = nullptr;
-    MIRRORD_TRY(git_check(git_object_lookup(&raw, repo, target, GIT_OBJECT_ANY), "read a ref"));
-    ObjectHandle object(raw);
-    if (git_object_type(object.get()) == GIT_OBJECT_COMMIT) {
-      MIRRORD_TRY(git_check(git_revwalk_push(walk.get(), target), "walk a ref"));
-    } else {
-      MIRRORD_TRY(
-          git_check(git_packbuilder_insert_recur(builder, target, nullptr), "pack a tag or tree"));
-      git_object* peeled = nullptr;
-      if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) == 0) {
-        ObjectHandle commit(peeled);
-        MIRRORD_TRY(
-            git_check(git_revwalk_push(walk.get(), git_object_id(commit.get())), "walk a tag"));
-      }
-      git_error_clear();
+    if (target != nullptr) {  // not symbolic (HEAD)
+      tips.push_back(*target);
     }
   }
   git_error_clear();
-  return git_check(git_packbuilder_insert_walk(builder, walk.get()), "pack the history");
+  return insert_reachable_from(repo, builder, tips);
 }
 
 // Writes the pack and returns its file name.
@@ -94,6 +76,32 @@ Result<std::string> write_consolidated_pack(git_repository* repo,
 }
 
 }  // namespace
+
+Status insert_reachable_from(git_repository* repo, git_packbuilder* builder,
+                             const std::vector<git_oid>& tips) {
+  git_revwalk* raw_walk = nullptr;
+  MIRRORD_TRY(git_check(git_revwalk_new(&raw_walk, repo), "start a walk"));
+  RevwalkHandle walk(raw_walk);
+  for (const git_oid& tip : tips) {
+    git_object* raw = nullptr;
+    MIRRORD_TRY(git_check(git_object_lookup(&raw, repo, &tip, GIT_OBJECT_ANY), "read a ref"));
+    ObjectHandle object(raw);
+    if (git_object_type(object.get()) == GIT_OBJECT_COMMIT) {
+      MIRRORD_TRY(git_check(git_revwalk_push(walk.get(), &tip), "walk a ref"));
+    } else {
+      MIRRORD_TRY(
+          git_check(git_packbuilder_insert_recur(builder, &tip, nullptr), "pack a tag or tree"));
+      git_object* peeled = nullptr;
+      if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) == 0) {
+        ObjectHandle commit(peeled);
+        MIRRORD_TRY(
+            git_check(git_revwalk_push(walk.get(), git_object_id(commit.get())), "walk a tag"));
+      }
+      git_error_clear();
+    }
+  }
+  return git_check(git_packbuilder_insert_walk(builder, walk.get()), "pack the history");
+}
 
 std::set<std::string> retired_packs(const std::filesystem::path& repo_dir) {
   std::set<std::string> names;

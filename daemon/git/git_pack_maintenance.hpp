@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "storage/result.hpp"
 
@@ -23,6 +24,11 @@ struct PackLimits {
   std::size_t max_packs = 64;
   std::int64_t retire_grace_s = 3600;
 };
+
+// Adds every object `tips` reach (commits with their history, trees and blobs; tags with what
+// they point at) to `builder`. Fails when one is missing: also a full connectivity check.
+Status insert_reachable_from(git_repository* repo, git_packbuilder* builder,
+                             const std::vector<git_oid>& tips);
 
 // Pack names (pack-X.pack) retired and not yet deleted.
 std::set<std::string> retired_packs(const std::filesystem::path& repo_dir);

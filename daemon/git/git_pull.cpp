@@ -8,6 +8,7 @@
 #include "daemon/git/git_handles.hpp"
 #include "daemon/git/git_lfs_scan.hpp"
 #include "daemon/git/git_lfs_upstream.hpp"
+#include "daemon/git/git_pack_blobs.hpp"
 #include "daemon/git/git_pack_maintenance.hpp"
 #include "daemon/git/git_ref_plan.hpp"
 #include "daemon/git/git_server_info.hpp"
@@ -172,6 +173,10 @@ Status run_git_pull(const Policy& policy, const GitPullDeps& deps, JobContext& j
   MIRRORD_TRY(git::write_server_info(repo.get(), dir));
 
   git::GitSyncRecord record;
+  MIRRORD_TRY_ASSIGN(const auto previous_files,
+                     git::current_record_files(deps.catalog, catalog_repo));
+  MIRRORD_TRY_ASSIGN(record.packs,
+                     git::store_pack_blobs(dir, previous_files, deps.store, deps.catalog));
   record.name = name;
   record.url = policy.git.url;
   record.head = head_branch(repo.get());

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "daemon/apt/apt_state.hpp"
+#include "daemon/git/git_catalog.hpp"
 #include "daemon/pypi/pypi_catalog.hpp"
 #include "daemon/replica/apply_records.hpp"
 #include "daemon/replica/apt_resign.hpp"
@@ -73,11 +74,12 @@ Result<std::vector<RepoKey>> peer_repos_of(const Policy& policy, PeerClient& cli
   if (policy.source == "apt") {
     return std::vector<RepoKey>{apt::apt_repo_key(policy.name)};
   }
+  if (policy.source == "git") {
+    return std::vector<RepoKey>{RepoKey{git::kGitRepoKind, policy.git.mirror_name(policy.name)}};
+  }
   if (policy.source != "pypi") {
-    return make_error(ErrorCode::kInvalidInput,
-                      policy.name + ": a " + policy.source +
-                          " mirror cannot be pulled from a peer (its packs live outside the "
-                          "catalog); pull it from its upstream");
+    return make_error(ErrorCode::kInvalidInput, policy.name + ": a " + policy.source +
+                                                    " mirror cannot be pulled from a peer");
   }
   const std::string prefix = policy.pypi.root_name(policy.name) + "/";
   std::set<std::string> asked;  // an ad-hoc pypi:NAME shares its root with other targets
@@ -114,7 +116,7 @@ Status run_peer_pull(const Policy& policy, const PeerConfig& peer, const PeerPul
   progress.bytes = [&job](std::uint64_t bytes) { job.add_bytes(bytes); };
   progress.prepare = replica::apt_resign_step(deps.store, deps.catalog, deps.storage_root);
   auto applied = replica::apply_records(records, client, *deps.store, *deps.catalog,
-                                        job.cancel_flag(), progress);
+                                        job.cancel_flag(), progress, deps.storage_root);
   if (!applied) {
     return make_error(applied.error().code, "peer " + peer.name + ": " + applied.error().message +
                                                 "; nothing was published");

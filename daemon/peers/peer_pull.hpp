@@ -29,13 +29,14 @@ struct PeerPullDeps {
   std::shared_ptr<Fetcher> fetcher;  // without credentials: a peer never sees the hub token
   std::shared_ptr<BlobStore> store;
   std::shared_ptr<Catalog> catalog;
-  std::filesystem::path storage_root;  // its mirror key re-signs apt snapshots in resign mode
+  // where git mirrors' repositories are built; its mirror key re-signs apt snapshots in resign mode
+  std::filesystem::path storage_root;
 };
 
 // The repos that hold `policy`'s target on the peer: a Hugging Face target's repo; the repo of
 // the same policy name for apt; every project repo under the policy's root for PyPI (an ad-hoc
-// pypi:NAME: only its projects). kNotFound when the peer has none of them; git mirrors are
-// refused (their packs live outside the catalog, so no record carries them).
+// pypi:NAME: only its projects); the git mirror of the policy's mirror name. kNotFound when the
+// peer has none of them.
 Result<std::vector<RepoKey>> peer_repos_of(const Policy& policy, PeerClient& client);
 
 Status run_peer_pull(const Policy& policy, const PeerConfig& peer, const PeerPullDeps& deps,

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "daemon/replica/git_records.hpp"
+
 namespace mirrord::replica {
 namespace {
 
@@ -100,7 +102,8 @@ Result<ApplyResult> apply_records(const std::vector<VerifiedRecord>& records, Bl
 
 Result<ApplyResult> apply_records(const std::vector<VerifiedRecord>& records, BlobSource& source,
                                   BlobStore& store, Catalog& catalog,
-                                  const std::atomic<bool>* cancel, const ApplyProgress& progress) {
+                                  const std::atomic<bool>* cancel, const ApplyProgress& progress,
+                                  const std::filesystem::path& storage_root) {
   ApplyResult result;
   BlobFetch fetch(source, store, catalog, cancel, progress, result);
   for (const RecordBlob& blob : distinct_blobs(records)) {
@@ -112,6 +115,7 @@ Result<ApplyResult> apply_records(const std::vector<VerifiedRecord>& records, Bl
       MIRRORD_TRY(progress.prepare(record));
     }
   }
+  MIRRORD_TRY(install_git_records(prepared, store, storage_root));
   // Every blob is durable and recorded: only now does anything become visible.
   for (const VerifiedRecord& record : prepared) {
     MIRRORD_TRY_ASSIGN(const auto existing,

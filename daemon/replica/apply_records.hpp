@@ -5,12 +5,15 @@
 // ingest keeps its .part and the next apply continues from it. Only when every blob of every
 // record is durable and recorded are the snapshots published (each in one catalog transaction),
 // so a bad blob publishes nothing. Snapshots already published are left as they are; their
-// refs are moved to what the records say.
+// refs are moved to what the records say. A git mirror's repository is built under
+// `storage_root` from its records' packs, and checked, before anything is published
+// (git_records.hpp); without a storage root git records are refused.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <vector>
 
@@ -46,6 +49,7 @@ Result<ApplyResult> apply_records(const std::vector<VerifiedRecord>& records, Bl
                                   const std::atomic<bool>* cancel);
 Result<ApplyResult> apply_records(const std::vector<VerifiedRecord>& records, BlobSource& source,
                                   BlobStore& store, Catalog& catalog,
-                                  const std::atomic<bool>* cancel, const ApplyProgress& progress);
+                                  const std::atomic<bool>* cancel, const ApplyProgress& progress,
+                                  const std::filesystem::path& storage_root = {});
 
 }  // namespace mirrord::replica

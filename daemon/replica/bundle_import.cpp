@@ -118,8 +118,8 @@ class BundleBlobSource final : public BlobSource {
 Result<ImportResult> import_bundle(const std::filesystem::path& from,
                                    const std::vector<std::string>& trusted_public_pems,
                                    const SigningKey& own_key, BlobStore& store, Catalog& catalog,
-                                   const std::atomic<bool>* cancel,
-                                   const ImportProgress& progress) {
+                                   const std::atomic<bool>* cancel, const ImportProgress& progress,
+                                   const std::filesystem::path& storage_root) {
   MIRRORD_TRY_ASSIGN(auto reader, open_bundle(from));
   MIRRORD_TRY_ASSIGN(const VerifiedIndex verified, read_index(*reader, trusted_public_pems));
   MIRRORD_TRY_ASSIGN(auto records, read_records(*reader, verified.index, trusted_public_pems));
@@ -133,7 +133,7 @@ Result<ImportResult> import_bundle(const std::filesystem::path& from,
     sign_manifest_as(record, own_key);  // last: over the files this mirror serves
     return {};
   };
-  auto applied = apply_records(records, source, store, catalog, cancel, apply);
+  auto applied = apply_records(records, source, store, catalog, cancel, apply, storage_root);
   if (!applied) {
     const Error& error = applied.error();
     if (error.code == ErrorCode::kCancelled || error.code == ErrorCode::kNoSpace ||

@@ -7,6 +7,7 @@
 // and publishes only when all verified. Anything wrong refuses the whole bundle with the reason.
 // An interrupted import resumes: stored blobs are skipped, a kept .part continues. Snapshots that
 // came with a signed manifest are published with one signed by `own_key` (sign_manifest_as).
+// Git mirrors' repositories are built under `storage_root` (apply_records.hpp).
 #pragma once
 
 #include <atomic>
@@ -33,6 +34,7 @@ struct ImportProgress {
 Result<ImportResult> import_bundle(const std::filesystem::path& from,
                                    const std::vector<std::string>& trusted_public_pems,
                                    const SigningKey& own_key, BlobStore& store, Catalog& catalog,
-                                   const std::atomic<bool>* cancel, const ImportProgress& progress);
+                                   const std::atomic<bool>* cancel, const ImportProgress& progress,
+                                   const std::filesystem::path& storage_root = {});
 
 }  // namespace mirrord::replica

@@ -20,12 +20,9 @@ bool is_token_char(char c) {
 }  // namespace
 
 std::optional<std::string> check_repo_kind(std::string_view kind) {
-  if (kind == "model" || kind == "dataset" || kind == "space" || kind == "pypi" || kind == "apt") {
+  if (kind == "model" || kind == "dataset" || kind == "space" || kind == "pypi" || kind == "apt" ||
+      kind == "git") {
     return std::nullopt;
-  }
-  if (kind == "git") {
-    return "git mirrors keep their packs outside the catalog and cannot be replicated; "
-           "pull them from their upstream";
   }
   return "unknown repo kind '" + std::string(kind) + "'";
 }

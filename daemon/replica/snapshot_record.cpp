@@ -264,9 +264,6 @@ Result<NewSnapshot> parse_snapshot(const json& record) {
   if (auto bad = check_json_object_text(snapshot.info_json)) {
     return invalid("info_json: " + *bad);
   }
-  if (auto refused = replication_refusal(snapshot.repo, snapshot.info_json)) {
-    return invalid(*refused);
-  }
   MIRRORD_TRY_ASSIGN(snapshot.refs, parse_refs(record));
   MIRRORD_TRY_ASSIGN(snapshot.trust, parse_trust(record));
   return snapshot;
@@ -285,15 +282,6 @@ Result<std::string> verifying_key(const SignedRecord& record,
 }
 
 }  // namespace
-
-std::optional<std::string> replication_refusal(const RepoKey& repo, std::string_view info_json) {
-  if (repo.kind == "git") {
-    return check_repo_kind(repo.kind);
-  }
-  // apt in resign mode replicates: the importing mirror re-signs with its own key (apt_resign).
-  (void)info_json;
-  return std::nullopt;
-}
 
 void sign_manifest_as(VerifiedRecord& record, const SigningKey& key) {
   NewSnapshot& snapshot = record.snapshot;
@@ -319,8 +307,8 @@ Result<std::vector<SignedRecord>> export_records(Catalog& catalog, const RepoKey
     if (!(snapshot.repo == repo)) {
       continue;
     }
-    if (auto refused = replication_refusal(repo, snapshot.info_json)) {
-      return make_error(ErrorCode::kInvalidInput, *refused);
+    if (repo.kind == "git" && refs_by_commit[snapshot.commit].empty()) {
+      continue;  // an earlier sync's record or commit: its packs are superseded by the current
     }
     MIRRORD_TRY_ASSIGN(
         std::string bytes,

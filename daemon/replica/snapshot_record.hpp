@@ -11,9 +11,10 @@
 // The signature is a raw 64-byte Ed25519 signature over exactly the record bytes.
 //
 // Records are read from bundles and peers: verify_record() treats every field as hostile.
-// Git mirrors (kind "git") keep their packs outside the catalog: they cannot be published
-// faithfully elsewhere, so export_records() and verify_record() refuse them. apt policies in
-// resign mode are carried as served; the importing mirror re-signs them (apt_resign.hpp).
+// A git mirror (kind "git") is exported as the snapshots its refs point at: the per-ref
+// snapshots and the "current" sync record, whose files include the repository's packs
+// (git_pack_blobs.hpp); apply_records() builds the repository from them. apt policies in resign
+// mode are carried as served; the importing mirror re-signs them (apt_resign.hpp).
 #pragma once
 
 #include <cstdint>
@@ -46,7 +47,7 @@ struct SignedRecord {
 };
 
 // One signed record per published snapshot of `repo` (oldest first), with the refs that point at
-// it. kNotFound when the repo has no snapshot; kInvalidInput for a repo that cannot be replicated.
+// it. kNotFound when the repo has no snapshot; kInvalidInput for an unknown repo kind.
 Result<std::vector<SignedRecord>> export_records(Catalog& catalog, const RepoKey& repo,
                                                  const SigningKey& key);
 
@@ -66,8 +67,5 @@ Result<VerifiedRecord> verify_record(const SignedRecord& record,
 // serves with its own key, so `mirrorctl verify` and clients that pin this mirror's key check an
 // imported snapshot like a pulled one.
 void sign_manifest_as(VerifiedRecord& record, const SigningKey& key);
-
-// Why a repo cannot be replicated (git mirrors); nullopt when it can.
-std::optional<std::string> replication_refusal(const RepoKey& repo, std::string_view info_json);
 
 }  // namespace mirrord::replica

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "daemon/apt/apt_state.hpp"
+#include "daemon/git/git_catalog.hpp"
 #include "daemon/pypi/pypi_catalog.hpp"
 #include "daemon/replica/record_checks.hpp"
 #include "policies/pypi_names.hpp"
@@ -49,6 +50,10 @@ Result<std::vector<RepoKey>> repos_of_policy(const Policy& policy, Catalog& cata
       }
     }
     return published(catalog, policy, std::move(repos));
+  }
+  if (policy.source == "git") {
+    return published(catalog, policy,
+                     {RepoKey{git::kGitRepoKind, policy.git.mirror_name(policy.name)}});
   }
   return make_error(ErrorCode::kInvalidInput,
                     policy.name + ": " +

@@ -1,6 +1,6 @@
 // The catalog repos a resolved policy mirrors, for `mirrorctl export TARGET`: a Hugging Face
-// repo, every PyPI project published under the policy's index root, or an apt policy's repo.
-// Git mirrors cannot be replicated (snapshot_record.hpp) and are refused here with the reason.
+// repo, every PyPI project published under the policy's index root, an apt policy's repo, or a
+// git policy's mirror.
 #pragma once
 
 #include <vector>

@@ -140,7 +140,7 @@ def test_ls_shows_refs_and_the_last_sync(env, upstream, demo):
     assert mine["refs/heads/main"]["commit"] == upstream_refs["refs/heads/main"]
     assert mine["refs/tags/v1.0"]["commit"] == upstream_refs["refs/tags/v1.0^{}"]
     assert mine["current"]["repo"] == "demo"
-    assert mine["current"]["files"] == 1  # the LFS object
+    assert mine["current"]["files"] == 2  # the LFS object and the repository's pack
     assert abs(mine["current"]["published_at"] - time.time()) < 300
     text = demo.ctl("ls").stdout
     assert "refs/heads/release/1.x" in text and "demo" in text

@@ -48,7 +48,8 @@ class GitRoutesTest : public ::testing::Test {
     EXPECT_TRUE(git::write_server_info(repo.get(), repo.dir()).ok());
     lfs_bytes_ = "large file bytes";
     const SnapshotFile lfs = storage_.ingest({"x", lfs_bytes_, true});
-    git::GitSyncRecord record{"demo", "https://up.example/demo", "refs/heads/main", 1, {}, {}, {}};
+    git::GitSyncRecord record{"demo", "https://up.example/demo", "refs/heads/main", 1, {}, {}, {},
+                              {}};
     record.refs = {{"refs/heads/main", main_, std::nullopt, main_}};
     record.lfs_objects = {{lfs.sha256, lfs.size}};
     EXPECT_TRUE(git::publish_git_mirror(*storage_.catalog, record).ok());

@@ -42,6 +42,15 @@ TEST_F(TargetReposTest, HuggingFaceAndAptPoliciesNameOneRepo) {
   EXPECT_EQ(*apt, (std::vector<RepoKey>{{"apt", "debian"}}));
 }
 
+TEST_F(TargetReposTest, AGitPolicyNamesItsMirror) {
+  Policy git = policy("kernel", "git");
+  git.git.name = "linux";
+  publish(RepoKey{"git", "linux"}, "current");
+  auto repos = replica::repos_of_policy(git, *mirror_.catalog);
+  ASSERT_TRUE(repos) << repos.error().message;
+  EXPECT_EQ(*repos, (std::vector<RepoKey>{{"git", "linux"}}));
+}
+
 TEST_F(TargetReposTest, APypiPolicyTakesItsRootAndAnAdHocTargetItsProjects) {
   publish(RepoKey{"pypi", "torch-cu128/torch"}, "current");
   publish(RepoKey{"pypi", "pypi/six"}, "current");
@@ -59,7 +68,7 @@ TEST_F(TargetReposTest, APypiPolicyTakesItsRootAndAnAdHocTargetItsProjects) {
   EXPECT_EQ(*six, (std::vector<RepoKey>{{"pypi", "pypi/six"}}));
 }
 
-TEST_F(TargetReposTest, NothingMirroredIsNotFoundAndGitIsRefused) {
+TEST_F(TargetReposTest, NothingMirroredIsNotFound) {
   Policy hf = policy("qwen", "hf");
   hf.hf.repo = "Qwen/X";
   auto missing = replica::repos_of_policy(hf, *mirror_.catalog);
@@ -67,9 +76,8 @@ TEST_F(TargetReposTest, NothingMirroredIsNotFoundAndGitIsRefused) {
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
   EXPECT_NE(missing.error().message.find("pull it before exporting"), std::string::npos);
   auto git = replica::repos_of_policy(policy("linux", "git"), *mirror_.catalog);
-  ASSERT_FALSE(git);
-  EXPECT_EQ(git.error().code, ErrorCode::kInvalidInput);
-  EXPECT_NE(git.error().message.find("packs"), std::string::npos);
+  ASSERT_FALSE(git);  // a git mirror before its first pull
+  EXPECT_EQ(git.error().code, ErrorCode::kNotFound);
 }
 
 }  // namespace
