@@ -8,6 +8,7 @@
 #include "cli/admin_client.hpp"
 #include "cli/api_objects.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/failure_report.hpp"
 #include "cli/format.hpp"
 #include "cli/pull.hpp"
 
@@ -15,11 +16,6 @@ namespace mirrord::cli {
 namespace {
 
 using nlohmann::json;
-
-int usage(const Console& console, const std::string& message) {
-  console.err << "error: " << message << "\nrun `mirrorctl help` for usage\n";
-  return kExitUsage;
-}
 
 std::string absolute(const std::string& path) {
   return std::filesystem::absolute(path).lexically_normal().string();
@@ -77,7 +73,7 @@ std::string bundle_outcome_text(const std::string& verb, const json& job) {
 int run_export_command(const Invocation& invocation) {
   const Arguments& arguments = invocation.arguments;
   if (arguments.operands.empty() || !arguments.to) {
-    return usage(invocation.console, "usage: mirrorctl export TARGET... --to FILE|DIR");
+    return usage_error(invocation.console, "usage: mirrorctl export TARGET... --to FILE|DIR");
   }
   json body{{"targets", arguments.operands}, {"to", absolute(*arguments.to)}};
   if (arguments.since) {
@@ -89,7 +85,7 @@ int run_export_command(const Invocation& invocation) {
 int run_import_command(const Invocation& invocation) {
   const Arguments& arguments = invocation.arguments;
   if (arguments.operands.size() != 1) {
-    return usage(invocation.console, "usage: mirrorctl import FILE|DIR [--key PEM]");
+    return usage_error(invocation.console, "usage: mirrorctl import FILE|DIR [--key PEM]");
   }
   json body{{"from", absolute(arguments.operands[0])}};
   if (arguments.key) {

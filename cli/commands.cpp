@@ -8,6 +8,7 @@
 #include "cli/client_env.hpp"
 #include "cli/completion.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/failure_report.hpp"
 #include "cli/format.hpp"
 #include "cli/help.hpp"
 #include "cli/keys.hpp"
@@ -24,11 +25,6 @@
 
 namespace mirrord::cli {
 namespace {
-
-int usage_error(const Console& console, const std::string& message) {
-  console.err << "error: " << message << "\nrun `mirrorctl help` for usage\n";
-  return kExitUsage;
-}
 
 // For commands other than pull: an answer that is not a 2xx JSON object.
 int report_failure(const AdminResponse& response, const Invocation& invocation) {

@@ -20,4 +20,9 @@ int report_failed_answer(const AdminResponse& response, const std::string& socke
   return kExitFailed;
 }
 
+int usage_error(const Console& console, const std::string& message) {
+  console.err << "error: " << message << "\nrun `mirrorctl help` for usage\n";
+  return kExitUsage;
+}
+
 }  // namespace mirrord::cli

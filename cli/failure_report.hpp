@@ -19,4 +19,7 @@ enum class AnswerSubject {
 int report_failed_answer(const AdminResponse& response, const std::string& socket_path,
                          const Console& console, AnswerSubject subject);
 
+// Prints "error: <message>" and where usage is explained on stderr; returns kExitUsage (2).
+int usage_error(const Console& console, const std::string& message);
+
 }  // namespace mirrord::cli

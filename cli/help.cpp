@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "cli/exit_codes.hpp"
+#include "cli/failure_report.hpp"
 #include "policies/identifiers.hpp"
 
 namespace mirrord::cli {
@@ -110,8 +111,7 @@ int run_help_command(const Invocation& invocation) {
   const auto& operands = invocation.arguments.operands;
   const Console& console = invocation.console;
   if (operands.size() > 1) {
-    console.err << "error: help takes at most one COMMAND\nrun `mirrorctl help` for usage\n";
-    return kExitUsage;
+    return usage_error(console, "help takes at most one COMMAND");
   }
   if (operands.empty()) {
     console.out << (invocation.arguments.json ? help_json().dump(2) + "\n" : help_text());

@@ -2,6 +2,7 @@
 
 #include "cli/admin_client.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/failure_report.hpp"
 
 namespace mirrord::cli {
 
@@ -9,9 +10,7 @@ int run_keys_command(const Invocation& invocation) {
   const Console& console = invocation.console;
   const auto& operands = invocation.arguments.operands;
   if (operands.size() != 1 || operands[0] != "export") {
-    console.err << "error: usage: mirrorctl keys export [--json]\n"
-                   "run `mirrorctl help` for usage\n";
-    return kExitUsage;
+    return usage_error(console, "usage: mirrorctl keys export [--json]");
   }
   AdminClient client(invocation.socket_path);
   const AdminResponse response = client.get("/v1/keys/apt");

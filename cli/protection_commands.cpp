@@ -11,11 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-int usage(const Console& console, const std::string& message) {
-  console.err << "error: " << message << "\nrun `mirrorctl help` for usage\n";
-  return kExitUsage;
-}
-
 int failure(const AdminResponse& response, const Invocation& invocation) {
   return report_failed_answer(response, invocation.socket_path, invocation.console,
                               AnswerSubject::kTarget);
@@ -56,9 +51,10 @@ std::string changes_table(const json& changes, bool with_repo) {
 int change_pin(const Invocation& invocation, const char* path, bool add) {
   const auto& operands = invocation.arguments.operands;
   if (operands.empty() || operands.size() > 2) {
-    return usage(invocation.console, std::string(add ? "pin" : "unpin") +
-                                         " takes a TARGET and, optionally, a REVISION (a ref or "
-                                         "a commit)");
+    return usage_error(invocation.console,
+                       std::string(add ? "pin" : "unpin") +
+                           " takes a TARGET and, optionally, a REVISION (a ref or "
+                           "a commit)");
   }
   json body{{"target", operands[0]}};
   if (operands.size() == 2)
@@ -93,7 +89,7 @@ int run_unpin_command(const Invocation& invocation) {
 int run_changes_command(const Invocation& invocation) {
   const auto& operands = invocation.arguments.operands;
   if (operands.size() > 1) {
-    return usage(invocation.console, "changes takes at most one TARGET");
+    return usage_error(invocation.console, "changes takes at most one TARGET");
   }
   AdminClient client(invocation.socket_path);
   const AdminResponse response =

@@ -9,6 +9,7 @@
 #include "cli/admin_client.hpp"
 #include "cli/api_objects.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/failure_report.hpp"
 #include "cli/format.hpp"
 #include "cli/protection_commands.hpp"
 
@@ -18,11 +19,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kReasonWidth = 72;
-
-int usage(const Console& console, const std::string& message) {
-  console.err << "error: " << message << "\nrun `mirrorctl help` for usage\n";
-  return kExitUsage;
-}
 
 int failure(const AdminResponse& response, const Invocation& invocation) {
   if (!response.reached) {
@@ -165,7 +161,8 @@ std::string show_text(const json& body) {
 int run_show_command(const Invocation& invocation) {
   const auto& operands = invocation.arguments.operands;
   if (operands.size() != 1) {
-    return usage(invocation.console, "show takes exactly one TARGET (a policy name or ORG/NAME)");
+    return usage_error(invocation.console,
+                       "show takes exactly one TARGET (a policy name or ORG/NAME)");
   }
   AdminClient client(invocation.socket_path);
   const AdminResponse response = client.get("/v1/show?target=" + query_escape(operands[0]));
@@ -185,7 +182,7 @@ int run_quarantine_command(const Invocation& invocation) {
   AdminClient client(invocation.socket_path);
   if (!operands.empty() && operands[0] == "release") {
     if (operands.size() < 3) {
-      return usage(console, "quarantine release takes an ID and a REASON (recorded with it)");
+      return usage_error(console, "quarantine release takes an ID and a REASON (recorded with it)");
     }
     std::string reason;
     for (std::size_t i = 2; i < operands.size(); ++i)
@@ -203,7 +200,8 @@ int run_quarantine_command(const Invocation& invocation) {
   }
   const bool listing = operands.empty() || (operands[0] == "ls" && operands.size() <= 2);
   if (!listing || (operands.size() == 2 && operands[1] != "all")) {
-    return usage(console, "usage: mirrorctl quarantine ls [all] | quarantine release ID REASON");
+    return usage_error(console,
+                       "usage: mirrorctl quarantine ls [all] | quarantine release ID REASON");
   }
   const bool all = operands.size() == 2;
   const AdminResponse response = client.get(all ? "/v1/quarantine?all=1" : "/v1/quarantine");
@@ -223,7 +221,7 @@ int run_quarantine_command(const Invocation& invocation) {
 int run_verify_command(const Invocation& invocation) {
   const auto& operands = invocation.arguments.operands;
   if (operands.size() > 1) {
-    return usage(invocation.console, "verify takes at most one TARGET");
+    return usage_error(invocation.console, "verify takes at most one TARGET");
   }
   AdminClient client(invocation.socket_path);
   const json body = operands.empty() ? json::object() : json{{"target", operands[0]}};

@@ -5,6 +5,7 @@
 
 #include "cli/admin_client.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/failure_report.hpp"
 #include "cli/format.hpp"
 
 namespace mirrord::cli {
@@ -89,8 +90,7 @@ std::string upstreams_text(const nlohmann::json& body, std::int64_t now) {
 int run_upstreams_command(const Invocation& invocation) {
   const Console& console = invocation.console;
   if (!invocation.arguments.operands.empty()) {
-    console.err << "error: upstreams takes no operands\nrun `mirrorctl help` for usage\n";
-    return kExitUsage;
+    return usage_error(console, "upstreams takes no operands");
   }
   AdminClient client(invocation.socket_path);
   const AdminResponse response = client.get("/v1/upstreams");
