@@ -38,3 +38,9 @@ def request(url, method="GET", headers=None, body=None, timeout=30) -> Response:
         return Response(response.status, list(response.getheaders()), payload)
     finally:
         conn.close()
+
+
+def get(url, timeout=30):
+    """(status, body) of a GET, whatever the status."""
+    response = request(url, timeout=timeout)
+    return response.status, response.body

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from fake_pypi import FakePypi
+from http_util import get
 from hf_expectations import Q05, QWEN_COMMIT, TABLE, original_bytes, original_sha256
 from mirrord_proc import TEST_POLICIES, Mirrord, json_output, policy_toml, toml_str
 from pypi_helpers import (DEBIAN_PYTHON, explain, make_test_projects, pypi_policy, run_pip,
@@ -47,15 +48,6 @@ def start_with_peer(daemons, policies, peer_name, peer_url, public_pem, endpoint
         config.write(f"\n[peers.{peer_name}]\nurl = {toml_str(peer_url)}\n"
                      f'key = "{peer_name}.pem"\n' + extra_config)
     return daemon.start()
-
-
-def get(url):
-    """(status, body) of a GET."""
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
 
 
 def resolved(daemon, path, repo=Q05, revision="main"):

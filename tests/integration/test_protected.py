@@ -22,6 +22,7 @@ from mirrord_proc import json_output, toml_str
 from moving_repo import REPO, download, gc_hub, policy, safetensors, set_revision  # noqa: F401
 from pypi_helpers import (DEBIAN_PYTHON, explain, make_test_projects, pypi_policy, run_pip,
                           sha256_file, start_mirror)
+from test_pypi_pip import daemons  # noqa: F401 (the fixture: mirrords stopped after the test)
 
 FAST_GC = '\n[gc]\ngrace_period = "0"\n'
 NO_HF = ["http://127.0.0.1:9"]
@@ -225,14 +226,6 @@ def test_a_git_repo_deleted_upstream_stays_clonable(env, git_upstream, demo, tmp
 
 
 # PyPI and apt: the existing drift and rollback refusals are recorded too.
-
-@pytest.fixture
-def daemons():
-    started = []
-    yield started
-    for daemon in started:
-        daemon.cleanup()
-
 
 def test_pypi_replaced_and_delisted_files_are_recorded(daemons, tmp_path):
     projects = make_test_projects()

@@ -7,8 +7,6 @@ import hashlib
 import json
 import shutil
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 
@@ -20,6 +18,7 @@ from fake_pypi import FakePypi
 from fake_apt import RepoServer
 from fake_pypi_packages import build_wheel
 from hf_expectations import Q05, REPOS_DIR
+from http_util import get
 from mirrord_proc import Mirrord, json_output, policy_toml, toml_str
 
 # Nothing listens there: connections are refused at once.
@@ -37,14 +36,6 @@ def daemons(make_mirror):
 
 def fixture_bytes(path):
     return (REPOS_DIR / Q05 / path).read_bytes()
-
-
-def get(url):
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
 
 
 def served(daemon, path):
